@@ -1,0 +1,133 @@
+/**
+ * Runtime configuration, parsed once from `process.env`.
+ *
+ * Read at runtime on purpose: Astro 6+ inlines `import.meta.env` into the build, which would bake
+ * secrets into `dist/`. Every problem is reported at once, naming the variable and what it should
+ * look like, so a misconfigured server stops at startup instead of failing on the first request.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+export type MailTransport =
+  | { kind: 'resend'; apiKey: string; from: string; apiUrl: string }
+  | { kind: 'outbox' };
+
+export interface AppConfig {
+  /** `local`: no DATABASE_URL, so embedded PGlite, generated secret and the dev mailbox. */
+  mode: 'local' | 'remote';
+  databaseUrl: string | undefined;
+  /** `host:port/path` of a WebSocket-to-TCP proxy, for the Neon driver against a plain Postgres. */
+  neonWsProxy: string | undefined;
+  poolMax: number;
+  dataDir: string;
+  authSecret: string;
+  /** Public origin magic links are built from, e.g. `https://todos.example.com` (no trailing slash). */
+  siteUrl: string;
+  mail: MailTransport;
+  siteName: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const envSchema = z.object({
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// connection string')
+      .optional(),
+  ),
+  NEON_WS_PROXY: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[^\s/:]+:\d+(\/\S*)?$/, 'must look like host:port/v1 (no scheme)')
+      .optional(),
+  ),
+  DATABASE_POOL_MAX: optionalString.pipe(z.coerce.number().int().min(1).max(100).default(10)),
+  DATA_DIR: optionalString.pipe(z.string().default('.data')),
+  AUTH_SECRET: optionalString.pipe(
+    z.string().min(32, 'must be at least 32 characters (try: openssl rand -base64 33)').optional(),
+  ),
+  SITE_URL: optionalString.pipe(
+    z
+      .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL such as https://todos.example.com' })
+      .optional(),
+  ),
+  RESEND_API_KEY: optionalString,
+  RESEND_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).default('https://api.resend.com')),
+  EMAIL_FROM: optionalString,
+  SITE_NAME: optionalString.pipe(z.string().default('Astro Todos')),
+  PORT: optionalString.pipe(z.coerce.number().int().min(0).max(65535).default(4321)),
+});
+
+type Env = Record<string, string | undefined>;
+
+/** Parses and checks the environment; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const mode = e.DATABASE_URL ? 'remote' : 'local';
+  const problems: string[] = [];
+
+  if (mode === 'remote') {
+    if (!e.AUTH_SECRET) problems.push('AUTH_SECRET is required when DATABASE_URL is set (try: openssl rand -base64 33)');
+    if (!e.SITE_URL) problems.push('SITE_URL is required when DATABASE_URL is set: the public URL magic links point to, e.g. https://todos.example.com');
+    if (!e.RESEND_API_KEY) problems.push('RESEND_API_KEY is required when DATABASE_URL is set: without a mail transport nobody can sign in (the dev mailbox exists only in local mode)');
+  }
+  if (e.RESEND_API_KEY && !e.EMAIL_FROM) {
+    problems.push('EMAIL_FROM is required with RESEND_API_KEY, e.g. "Todos <login@example.com>" on a domain verified in Resend');
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    mode,
+    databaseUrl: e.DATABASE_URL,
+    neonWsProxy: e.NEON_WS_PROXY,
+    poolMax: e.DATABASE_POOL_MAX,
+    dataDir,
+    authSecret: e.AUTH_SECRET ?? localSecret(dataDir),
+    siteUrl: (e.SITE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    mail:
+      e.RESEND_API_KEY && e.EMAIL_FROM
+        ? { kind: 'resend', apiKey: e.RESEND_API_KEY, from: e.EMAIL_FROM, apiUrl: e.RESEND_API_URL }
+        : { kind: 'outbox' },
+    siteName: e.SITE_NAME,
+  };
+}
+
+/** Local mode only: a secret generated on first start and kept in the data directory. */
+function localSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'auth-secret');
+  try {
+    const existing = readFileSync(file, 'utf8').trim();
+    if (existing.length >= 32) return existing;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(33).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+let cached: AppConfig | undefined;
+
+/** The process-wide configuration, parsed on first use. */
+export function config(): AppConfig {
+  cached ??= loadConfig();
+  return cached;
+}

@@ -1,0 +1,50 @@
+/**
+ * WebSocket-to-TCP proxy, the way Neon's own driver tests reach a local Postgres: the Neon
+ * serverless driver opens `ws://host:port/v1?address=pghost:pgport` and this pipes the bytes to
+ * that Postgres. Only loopback targets are allowed, so it can never be used to reach elsewhere.
+ */
+import net from 'node:net';
+import { WebSocketServer, createWebSocketStream } from 'ws';
+
+export interface WsProxy {
+  port: number;
+  /** The value for NEON_WS_PROXY (`127.0.0.1:port/v1`). */
+  address: string;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export function startWsProxy(port = 0): Promise<WsProxy> {
+  return new Promise((resolve, reject) => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port, path: '/v1' });
+    wss.on('error', reject);
+    wss.on('connection', (socket, request) => {
+      const target = new URL(request.url ?? '', 'http://proxy').searchParams.get('address') ?? '';
+      const separator = target.lastIndexOf(':');
+      const host = target.slice(0, separator);
+      const targetPort = Number(target.slice(separator + 1));
+      if (!LOOPBACK.has(host) || !Number.isInteger(targetPort)) {
+        socket.close(1008, 'only loopback Postgres targets are allowed');
+        return;
+      }
+      const stream = createWebSocketStream(socket);
+      const tcp = net.connect(targetPort, host);
+      stream.on('error', () => tcp.destroy());
+      tcp.on('error', () => stream.destroy());
+      stream.pipe(tcp).pipe(stream);
+    });
+    wss.on('listening', () => {
+      const { port: actual } = wss.address() as net.AddressInfo;
+      resolve({
+        port: actual,
+        address: `127.0.0.1:${actual}/v1`,
+        close: () =>
+          new Promise((done) => {
+            for (const client of wss.clients) client.terminate();
+            wss.close(() => done());
+          }),
+      });
+    });
+  });
+}
