@@ -11,6 +11,9 @@ export default defineConfig({
   // built from SITE_URL at runtime instead of the request's Host header.
   integrations: [react(), auth({ injectEndpoints: false })],
   server: { port: 4321 },
+  // src/middleware.ts refuses cross-origin writes for every content type (JSON included) against
+  // the configured SITE_URL; Astro's own check covers forms only and trusts the Host header.
+  security: { checkOrigin: false },
   vite: {
     define: {
       // auth-astro reads these through import.meta.env, which Astro inlines at build time: a

@@ -112,8 +112,7 @@ async function openPglite(dataDir: string): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   const pglite: PGlite = await PGlite.create(dataDir);
-  // PGlite is one connection: serialize transactions so statements of concurrent requests never
-  // land inside another request's transaction.
+  // PGlite is one connection; its transaction() holds a lock so other queries wait until it ends.
   return {
     kind: 'pglite',
     query: async (text, params) => toQueryResult(await pglite.query(text, params)),
@@ -129,7 +128,9 @@ async function openPglite(dataDir: string): Promise<Database> {
           },
         }),
       ),
-    end: () => pglite.close(),
+    end: async () => {
+      if (!pglite.closed) await pglite.close();
+    },
   };
 }
 

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs from Debian's packages when the machine lacks it:
+# Chromium for Playwright (unless Playwright has a browser of its own) and the PostgreSQL server
+# binaries for the throwaway test cluster. Needs root (or sudo) only when something is missing.
+set -euo pipefail
+
+missing=()
+if [[ -z "${PLAYWRIGHT_CHROMIUM:-}" ]] && ! command -v chromium >/dev/null 2>&1 && [[ ! -x /usr/bin/chromium ]]; then
+  missing+=(chromium)
+fi
+if [[ -z "${PG_BIN:-}" ]] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
+  missing+=(postgresql)
+fi
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "[test] installing from Debian's packages: ${missing[*]}"
+as_root=()
+if [[ $(id -u) -ne 0 ]]; then
+  if command -v sudo >/dev/null 2>&1; then
+    as_root=(sudo)
+  else
+    echo "[test] missing ${missing[*]}: install them (apt-get install ${missing[*]}) or run as root." >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Debian starts a cluster of its own on install; the tests use a throwaway one and need none.
+if [[ " ${missing[*]} " == *" postgresql "* ]] && command -v pg_ctlcluster >/dev/null 2>&1; then
+  "${as_root[@]}" bash -c 'for c in /etc/postgresql/*/main; do [ -d "$c" ] && pg_ctlcluster "$(basename "$(dirname "$c")")" main stop || true; done' || true
+fi

@@ -1,0 +1,23 @@
+/** Picks the mail transport from the configuration and sends sign-in messages through it. */
+import type { MailTransport } from '../config.server.ts';
+import type { MailMessage } from './message.ts';
+import { deliverToOutbox } from './outbox.server.ts';
+import { sendWithResend } from './resend.server.ts';
+
+export { MailDeliveryError } from './resend.server.ts';
+
+/** A one-line description for the startup log (never the API key). */
+export function describeTransport(transport: MailTransport): string {
+  return transport.kind === 'resend'
+    ? `Resend (${transport.apiUrl}), from ${transport.from}`
+    : 'local outbox (printed to this log and listed at /dev/mailbox)';
+}
+
+export async function sendMail(transport: MailTransport, message: MailMessage): Promise<void> {
+  switch (transport.kind) {
+    case 'resend':
+      return sendWithResend(message, transport);
+    case 'outbox':
+      return deliverToOutbox(message);
+  }
+}

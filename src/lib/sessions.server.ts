@@ -1,0 +1,7 @@
+/** Session rows beyond what Auth.js does itself. */
+import type { Queryable } from './db.server.ts';
+
+/** Ends one session (sign out): the row goes, so the cookie is worthless even if kept. */
+export async function deleteSession(database: Queryable, token: string): Promise<void> {
+  await database.query('DELETE FROM sessions WHERE "sessionToken" = $1', [token]);
+}

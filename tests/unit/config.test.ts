@@ -1,0 +1,79 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/lib/config.server.ts';
+import { describeTransport } from '../../src/lib/mail/index.server.ts';
+
+const SECRET = 'x'.repeat(40);
+const REMOTE = {
+  DATABASE_URL: 'postgres://u:p@db.example.com/neondb',
+  AUTH_SECRET: SECRET,
+  SITE_URL: 'https://todos.example.com/',
+  RESEND_API_KEY: 're_test_123',
+  EMAIL_FROM: 'Todos <login@example.com>',
+};
+
+let dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'config-test-'));
+  dirs.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  dirs = [];
+});
+
+describe('loadConfig', () => {
+  it('runs in local mode with no environment at all: outbox, generated secret kept on disk', () => {
+    const dataDir = tempDir();
+    const first = loadConfig({ DATA_DIR: dataDir });
+    expect(first.mode).toBe('local');
+    expect(first.mail).toEqual({ kind: 'outbox' });
+    expect(first.siteUrl).toBe('http://localhost:4321');
+    expect(first.authSecret.length).toBeGreaterThanOrEqual(32);
+    // The same secret on the next start, so sessions survive a restart; readable by the owner only.
+    expect(loadConfig({ DATA_DIR: dataDir }).authSecret).toBe(first.authSecret);
+    expect(readFileSync(path.join(dataDir, 'auth-secret'), 'utf8').trim()).toBe(first.authSecret);
+    expect(statSync(path.join(dataDir, 'auth-secret')).mode & 0o077).toBe(0);
+  });
+
+  it('builds the local site URL from PORT', () => {
+    expect(loadConfig({ DATA_DIR: tempDir(), PORT: '8080' }).siteUrl).toBe('http://localhost:8080');
+  });
+
+  it('selects Resend when configured, and describes it without the key', () => {
+    const cfg = loadConfig(REMOTE);
+    expect(cfg.mode).toBe('remote');
+    expect(cfg.siteUrl).toBe('https://todos.example.com');
+    expect(cfg.mail).toMatchObject({ kind: 'resend', apiKey: 're_test_123', apiUrl: 'https://api.resend.com' });
+    expect(describeTransport(cfg.mail)).not.toContain('re_test_123');
+  });
+
+  it('uses Resend in local mode too when a key is given', () => {
+    const cfg = loadConfig({ DATA_DIR: tempDir(), RESEND_API_KEY: 'k', EMAIL_FROM: 'a@example.com' });
+    expect(cfg.mode).toBe('local');
+    expect(cfg.mail.kind).toBe('resend');
+  });
+
+  it.each([
+    ['AUTH_SECRET', { ...REMOTE, AUTH_SECRET: undefined }, /AUTH_SECRET is required/],
+    ['a short AUTH_SECRET', { ...REMOTE, AUTH_SECRET: 'short' }, /AUTH_SECRET: must be at least 32/],
+    ['SITE_URL', { ...REMOTE, SITE_URL: '' }, /SITE_URL is required/],
+    ['a relative SITE_URL', { ...REMOTE, SITE_URL: 'todos.example.com' }, /SITE_URL: must be an absolute/],
+    ['a mail transport', { ...REMOTE, RESEND_API_KEY: undefined }, /RESEND_API_KEY is required/],
+    ['EMAIL_FROM with Resend', { ...REMOTE, EMAIL_FROM: undefined }, /EMAIL_FROM is required/],
+    ['a postgres URL', { ...REMOTE, DATABASE_URL: 'mysql://x' }, /DATABASE_URL: must be a postgres/],
+    ['a proxy without scheme', { ...REMOTE, NEON_WS_PROXY: 'ws://localhost:5433/v1' }, /NEON_WS_PROXY/],
+  ])('refuses to start without %s, saying what to set', (_label, env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('names every problem at once', () => {
+    expect(() => loadConfig({ DATABASE_URL: REMOTE.DATABASE_URL })).toThrow(
+      /AUTH_SECRET[\s\S]*SITE_URL[\s\S]*RESEND_API_KEY/,
+    );
+  });
+});
