@@ -4,6 +4,23 @@ import node from '@astrojs/node';
 import react from '@astrojs/react';
 import auth from 'auth-astro';
 
+/**
+ * auth-astro reads AUTH_SECRET through `import.meta.env`, which Astro 6+ inlines at build time: a
+ * secret in the build environment (or a .env file) would be written into dist/. We pass `secret`
+ * and `trustHost` at runtime (auth.config.ts), so its env reads are replaced with an empty object.
+ * tests/http/mail-and-config.test.ts builds with canary secrets and checks dist/ for them.
+ */
+function authAstroWithoutBuildEnv() {
+  return {
+    name: 'auth-astro-without-build-env',
+    enforce: /** @type {const} */ ('pre'),
+    transform(code, id) {
+      if (!/[\\/]auth-astro[\\/]server\.ts$/.test(id)) return null;
+      return { code: code.replaceAll('import.meta.env', '({})'), map: null };
+    },
+  };
+}
+
 export default defineConfig({
   output: 'server',
   adapter: node({ mode: 'standalone' }),
@@ -15,13 +32,7 @@ export default defineConfig({
   // the configured SITE_URL; Astro's own check covers forms only and trusts the Host header.
   security: { checkOrigin: false },
   vite: {
-    define: {
-      // auth-astro reads these through import.meta.env, which Astro inlines at build time: a
-      // secret in the build environment (or a .env file) would end up in dist/. We pass the secret
-      // at runtime instead (auth.config.ts), so neutralize these reads.
-      'import.meta.env.AUTH_SECRET': 'undefined',
-      'import.meta.env.AUTH_TRUST_HOST': 'undefined',
-    },
+    plugins: [authAstroWithoutBuildEnv()],
     ssr: {
       // PGlite loads its WebAssembly and data files relative to its own module: keep it in node_modules.
       external: ['@electric-sql/pglite'],

@@ -41,6 +41,7 @@ export default defineConfig({
     signIn: '/signin',
     verifyRequest: '/signin/check-email',
     error: '/signin/error',
+    signOut: '/signout',
   },
   callbacks: {
     // The database strategy's default session has no user id; the app keys every todo on it.

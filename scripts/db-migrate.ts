@@ -22,8 +22,10 @@ try {
     const done = await appliedMigrations(db);
     for (const { name } of readMigrations(dir)) console.log(`${done.has(name) ? 'applied' : 'pending'}  ${name}`);
   } else {
+    // (Local mode's PGlite applies pending migrations as it opens, so this may find none left.)
     const applied = await migrate(db, dir);
-    console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Nothing to apply: the database is up to date.');
+    if (applied.length) console.log(`Applied: ${applied.join(', ')}`);
+    console.log(`The database is up to date (${(await appliedMigrations(db)).size} migrations applied).`);
   }
 } finally {
   await db.end();

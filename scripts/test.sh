@@ -9,7 +9,13 @@ cd "$(dirname "$0")/.."
 
 bash scripts/ensure-test-deps.sh
 echo "[test] building"
-astro build >/dev/null
+# Build with canary secrets in the environment (as a careless .env would put them there): a test
+# checks that none of them reaches dist/.
+export BUILD_CANARY_AUTH_SECRET="canary-auth-secret-$RANDOM$RANDOM-do-not-ship"
+export BUILD_CANARY_RESEND_API_KEY="re_canary_$RANDOM$RANDOM"
+export BUILD_CANARY_DATABASE_URL="postgres://canary:canary$RANDOM@db.invalid/canary"
+AUTH_SECRET="$BUILD_CANARY_AUTH_SECRET" RESEND_API_KEY="$BUILD_CANARY_RESEND_API_KEY" \
+  DATABASE_URL="$BUILD_CANARY_DATABASE_URL" astro build >/dev/null
 echo "[test] unit, integration and HTTP tests"
 vitest run
 echo "[test] browser tests"

@@ -10,7 +10,7 @@ import http from 'node:http';
 import { ConfigError, loadConfig } from './lib/config.server.ts';
 import { db } from './lib/db.server.ts';
 import { describeTransport } from './lib/mail/index.server.ts';
-import { defaultMigrationsDir, migrate } from './lib/migrate.server.ts';
+import { appliedMigrations, defaultMigrationsDir, migrate } from './lib/migrate.server.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -30,8 +30,8 @@ async function main() {
   );
   console.log(`[server] mail: ${describeTransport(cfg.mail)}`);
 
-  const applied = await migrate(db, defaultMigrationsDir());
-  console.log(`[server] migrations: ${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}`);
+  await migrate(db, defaultMigrationsDir());
+  console.log(`[server] database schema up to date (${(await appliedMigrations(db)).size} migrations)`);
 
   // The adapter's standalone entry would start its own server on import; we start ours instead.
   process.env.ASTRO_NODE_AUTOSTART = 'disabled';

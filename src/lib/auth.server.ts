@@ -9,6 +9,7 @@ import authConfig from '../../auth.config.ts';
 import { SESSION_COOKIE_NAMES } from './auth-constants.ts';
 import { config } from './config.server.ts';
 import { HttpError } from './http.server.ts';
+import { safeCallbackPath } from './redirects.ts';
 
 export const AUTH_PREFIX = '/api/auth';
 
@@ -24,6 +25,11 @@ export function authRequest(path: string, incoming: Request, init: RequestInit =
   headers.delete('x-forwarded-host');
   headers.delete('x-forwarded-proto');
   return Auth(new Request(authUrl(path), { ...init, headers }), authConfig);
+}
+
+/** Where to go after sign-in: a same-site path from `raw`, or the todo list. */
+export function callbackPath(raw: string | null | undefined): string {
+  return safeCallbackPath(raw, new URL(config().siteUrl).origin);
 }
 
 export function sessionToken(cookies: AstroCookies): string | undefined {

@@ -17,4 +17,13 @@ describe('safeCallbackPath', () => {
   ])('%s → %s', (raw, expected) => {
     expect(safeCallbackPath(raw)).toBe(expected);
   });
+
+  it.each([
+    ['https://todos.example.com', '/'],
+    ['https://todos.example.com/todos?filter=active', '/todos?filter=active'],
+    ['https://todos.example.com.evil.example/todos', '/todos'],
+    ['http://todos.example.com/todos', '/todos'],
+  ])('with the site origin: %s → %s', (raw, expected) => {
+    expect(safeCallbackPath(raw, 'https://todos.example.com')).toBe(expected);
+  });
 });

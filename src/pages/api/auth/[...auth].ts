@@ -9,9 +9,8 @@ import type { APIContext, APIRoute } from 'astro';
 import { AstroAuth } from 'auth-astro/server';
 import { z } from 'zod';
 import authConfig from '../../../../auth.config.ts';
-import { authUrl, AUTH_PREFIX } from '../../../lib/auth.server.ts';
+import { authUrl, AUTH_PREFIX, callbackPath } from '../../../lib/auth.server.ts';
 import { HttpError, readBodyText } from '../../../lib/http.server.ts';
-import { safeCallbackPath } from '../../../lib/redirects.ts';
 
 export const prerender = false;
 
@@ -33,7 +32,7 @@ async function forward(context: APIContext): Promise<Response> {
       const form = new URLSearchParams(body);
       const email = form.get('email')?.trim() ?? '';
       if (!emailSchema.safeParse(email).success) {
-        const back = new URLSearchParams({ error: 'invalid-email', callbackUrl: safeCallbackPath(form.get('callbackUrl')) });
+        const back = new URLSearchParams({ error: 'invalid-email', callbackUrl: callbackPath(form.get('callbackUrl')) });
         return context.redirect(`/signin?${back}`, 303);
       }
     }
@@ -43,7 +42,9 @@ async function forward(context: APIContext): Promise<Response> {
     headers: request.headers,
     ...(body === undefined ? {} : { body }),
   });
-  const response = await handler.GET({ ...context, request: onSite } as APIContext);
+  // auth-astro's handler reads only `request` and `cookies` (spreading the context would touch
+  // getters such as `csp` that warn when unused).
+  const response = await handler.GET({ request: onSite, cookies: context.cookies } as APIContext);
   return response ?? new Response('Not found', { status: 404 });
 }
 

@@ -1,0 +1,82 @@
+/**
+ * Starts the production build (`node src/server.ts`, as `npm start` does after building) as a
+ * child process on a free loopback port, with exactly the environment a test gives it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from './ports.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export interface AppServer {
+  url: string;
+  port: number;
+  /** Everything the server printed so far (stdout and stderr). */
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+/** Variables from the test runner's own environment that the app server may inherit. */
+const INHERITED = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'];
+
+export interface StartOptions {
+  env?: Record<string, string>;
+  /** Picks the port before start, so SITE_URL can name it. */
+  port?: number;
+}
+
+export async function startAppServer(options: StartOptions = {}): Promise<AppServer> {
+  const port = options.port ?? (await freePort());
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'app-data-'));
+  const env: Record<string, string> = { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' };
+  for (const name of INHERITED) if (process.env[name]) env[name] = process.env[name];
+  Object.assign(env, options.env);
+
+  const child = spawn(process.execPath, ['src/server.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+
+  await waitFor(child, () => output.includes('[server] listening on'), () => output);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    logs: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs the server entry and returns how it exited (for configurations that must refuse to start). */
+export async function runAppServerExpectingExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const base: Record<string, string> = {};
+  for (const name of INHERITED) if (process.env[name]) base[name] = process.env[name];
+  const child = spawn(process.execPath, ['src/server.ts'], { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearTimeout(timer);
+  return { code, output };
+}
+
+async function waitFor(child: ChildProcess, ready: () => boolean, output: () => string) {
+  const deadline = Date.now() + 60_000;
+  while (!ready()) {
+    if (child.exitCode !== null) throw new Error(`App server exited with ${child.exitCode}:\n${output()}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`App server did not start within 60 s:\n${output()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

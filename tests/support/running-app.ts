@@ -1,0 +1,80 @@
+/**
+ * The production build running in each of its two shapes, for HTTP tests:
+ * - `local`: no DATABASE_URL: embedded PGlite and the local mailbox (what `npm start` gives);
+ * - `postgres`: a real PostgreSQL through the Neon driver and the WebSocket proxy, mail through
+ *   Resend's API (answered by a loopback stand-in that records each call).
+ */
+import type { Database } from '../../src/lib/db.server.ts';
+import { startAppServer, type AppServer } from './app-server.ts';
+import { emptyDatabase } from './databases.ts';
+import { startFakeResend, type FakeResend } from './fake-resend.ts';
+import { freePort } from './ports.ts';
+import { inject } from 'vitest';
+
+export type AppMode = 'local' | 'postgres';
+export const APP_MODES: AppMode[] = ['local', 'postgres'];
+
+export const TEST_RESEND_KEY = 're_test_0123456789abcdef';
+
+export interface RunningApp {
+  mode: AppMode;
+  server: AppServer;
+  /** The newest sign-in link sent to `email`. */
+  latestLink(email: string): Promise<string>;
+  /** A direct handle on the app's database (postgres mode only) for checking stored state. */
+  database: Database | undefined;
+  resend: FakeResend | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startApp(mode: AppMode): Promise<RunningApp> {
+  if (mode === 'local') {
+    const server = await startAppServer();
+    return {
+      mode,
+      server,
+      database: undefined,
+      resend: undefined,
+      async latestLink(email) {
+        const response = await fetch(`${server.url}/dev/mailbox.json?to=${encodeURIComponent(email)}`);
+        const messages = (await response.json()) as Array<{ url: string }>;
+        if (!messages[0]) throw new Error(`No mail for ${email}`);
+        return messages[0].url;
+      },
+      stop: () => server.stop(),
+    };
+  }
+
+  const { database, url } = await emptyDatabase('postgres');
+  const resend = await startFakeResend();
+  const port = await freePort();
+  const server = await startAppServer({
+    port,
+    env: {
+      DATABASE_URL: url!,
+      NEON_WS_PROXY: inject('postgres').wsProxy,
+      AUTH_SECRET: 'test-secret-for-http-tests-0123456789abcdef',
+      SITE_URL: `http://127.0.0.1:${port}`,
+      RESEND_API_KEY: TEST_RESEND_KEY,
+      RESEND_API_URL: resend.url,
+      EMAIL_FROM: 'Astro Todos <login@example.com>',
+    },
+  });
+  return {
+    mode,
+    server,
+    database,
+    resend,
+    async latestLink(email) {
+      const call = resend.calls.findLast((c) => c.body.to.includes(email));
+      const link = call && /https?:\/\/\S+\/api\/auth\/callback\/email\?\S+/.exec(call.body.text)?.[0];
+      if (!link) throw new Error(`No mail for ${email}`);
+      return link;
+    },
+    async stop() {
+      await server.stop();
+      await resend.close();
+      await database.end();
+    },
+  };
+}
