@@ -1,0 +1,46 @@
+/** The "New todo" form of the todo island: a labelled input; Enter or the button adds. */
+import { useId, useState, type Ref, type SubmitEvent } from 'react';
+import { CONTENT_MAX } from '../lib/todo-schema.ts';
+
+interface Props {
+  /** Adds the (trimmed, non-empty) text; resolves false if the server refused it. */
+  onAdd: (content: string) => Promise<boolean>;
+  inputRef?: Ref<HTMLInputElement>;
+}
+
+export function NewTodoForm({ onAdd, inputRef }: Props) {
+  const id = useId();
+  const [draft, setDraft] = useState('');
+
+  async function handleSubmit(event: SubmitEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const text = draft.trim();
+    setDraft('');
+    if (!text) return;
+    const added = await onAdd(text);
+    // Refused: give the text back so it isn't lost, unless something new was typed meanwhile.
+    if (!added) setDraft((current) => (current === '' ? text : current));
+  }
+
+  return (
+    <form className="todo-add" onSubmit={handleSubmit}>
+      <label htmlFor={id}>New todo</label>
+      <div className="todo-add__row">
+        <input
+          id={id}
+          ref={inputRef}
+          type="text"
+          value={draft}
+          onChange={(event) => setDraft(event.target.value)}
+          maxLength={CONTENT_MAX}
+          autoComplete="off"
+          enterKeyHint="done"
+          placeholder="What needs doing?"
+        />
+        <button type="submit" className="button">
+          Add
+        </button>
+      </div>
+    </form>
+  );
+}
