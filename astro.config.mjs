@@ -14,6 +14,7 @@ function authAstroWithoutBuildEnv() {
   return {
     name: 'auth-astro-without-build-env',
     enforce: /** @type {const} */ ('pre'),
+    /** @param {string} code @param {string} id */
     transform(code, id) {
       if (!/[\\/]auth-astro[\\/]server\.ts$/.test(id)) return null;
       return { code: code.replaceAll('import.meta.env', '({})'), map: null };

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # `npm test`: everything a fresh machine needs, then every test.
 #   1. system packages the tests use (Chromium, PostgreSQL server binaries) if missing
-#   2. a production build (HTTP and browser tests run against it, as users do)
-#   3. unit, integration (PGlite and real Postgres through the Neon driver) and HTTP tests (Vitest)
-#   4. browser tests in Chromium (Playwright)
+#   2. type check (astro check: .astro, .ts and .tsx files)
+#   3. a production build (HTTP and browser tests run against it, as users do)
+#   4. unit, integration (PGlite and real Postgres through the Neon driver) and HTTP tests (Vitest)
+#   5. browser tests in Chromium (Playwright)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/ensure-test-deps.sh
+echo "[test] type check"
+astro check --minimumSeverity error
 echo "[test] building"
 # Build with canary secrets in the environment (as a careless .env would put them there): a test
 # checks that none of them reaches dist/.

@@ -39,6 +39,12 @@ const optionalString = z
   .transform((value) => (value === '' ? undefined : value))
   .optional();
 
+/** A whole number within bounds, with a default when unset or empty. */
+const intVar = (fallback: number, min: number, max: number) =>
+  optionalString
+    .transform((value) => value ?? String(fallback))
+    .pipe(z.coerce.number<string>().int('must be a whole number').min(min).max(max));
+
 const envSchema = z.object({
   DATABASE_URL: optionalString.pipe(
     z
@@ -52,7 +58,7 @@ const envSchema = z.object({
       .regex(/^[^\s/:]+:\d+(\/\S*)?$/, 'must look like host:port/v1 (no scheme)')
       .optional(),
   ),
-  DATABASE_POOL_MAX: optionalString.pipe(z.coerce.number().int().min(1).max(100).default(10)),
+  DATABASE_POOL_MAX: intVar(10, 1, 100),
   DATA_DIR: optionalString.pipe(z.string().default('.data')),
   AUTH_SECRET: optionalString.pipe(
     z.string().min(32, 'must be at least 32 characters (try: openssl rand -base64 33)').optional(),
@@ -66,7 +72,7 @@ const envSchema = z.object({
   RESEND_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).default('https://api.resend.com')),
   EMAIL_FROM: optionalString,
   SITE_NAME: optionalString.pipe(z.string().default('Astro Todos')),
-  PORT: optionalString.pipe(z.coerce.number().int().min(0).max(65535).default(4321)),
+  PORT: intVar(4321, 0, 65535),
 });
 
 type Env = Record<string, string | undefined>;

@@ -64,7 +64,7 @@ async function openNeon(url: string, options: DatabaseOptions): Promise<Database
   }
   const pool = new Pool({ connectionString: url, max: options.poolMax ?? 10, idleTimeoutMillis: 30_000 });
   // An idle client dropped by the server (Neon scales to zero) must not crash the process.
-  pool.on('error', (error) => console.error('[db] idle client error:', error.message));
+  pool.on('error', (error: Error) => console.error('[db] idle client error:', error.message));
 
   const run = async <R,>(client: { query: typeof pool.query }, text: string, params?: unknown[]) => {
     const result = await client.query(text, params as unknown[]);
