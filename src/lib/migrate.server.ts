@@ -41,7 +41,12 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
 
 /** Names of the migrations already recorded in the database. */
 export async function appliedMigrations(database: Database): Promise<Set<string>> {
-  await database.query(CREATE_TABLE);
+  // Under the lock: two runners creating the table at once collide in Postgres' catalog even
+  // with IF NOT EXISTS.
+  await database.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    await tx.query(CREATE_TABLE);
+  });
   const { rows } = await database.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name');
   return new Set(rows.map((row) => row.name));
 }
