@@ -6,6 +6,8 @@
  */
 import { defineMiddleware } from 'astro:middleware';
 import { readSession, sessionToken } from './lib/auth.server.ts';
+import { isDatabaseUnavailable } from './lib/db-errors.server.ts';
+import { unavailableResponse } from './lib/unavailable.server.ts';
 import { isCrossSiteWrite } from './lib/origin.server.ts';
 import { applySecurityHeaders } from './lib/security-headers.ts';
 
@@ -22,14 +24,20 @@ export const onRequest = defineMiddleware(async (context, next) => {
     );
   }
 
+  // A database outage answers 503 (friendly page, or JSON for the API) and never signs anyone out.
   let setCookies: string[] = [];
-  if (sessionToken(context.cookies)) {
-    const read = await readSession(context.request);
-    context.locals.session = read.session;
-    setCookies = read.setCookies;
+  let response: Response;
+  try {
+    if (sessionToken(context.cookies)) {
+      const read = await readSession(context.request);
+      context.locals.session = read.session;
+      setCookies = read.setCookies;
+    }
+    response = await next();
+  } catch (error) {
+    if (!isDatabaseUnavailable(error)) throw error;
+    return applySecurityHeaders(unavailableResponse(context.url));
   }
-
-  const response = await next();
   for (const cookie of setCookies) response.headers.append('Set-Cookie', cookie);
   return applySecurityHeaders(response);
 });

@@ -1,7 +1,8 @@
 /**
  * Production entry point (`npm start`): checks the configuration, migrates the database, then
- * serves the Astro build (static files and on-demand routes) from our own `node:http` server so
- * that shutdown is graceful: stop accepting, let in-flight requests finish, end the pool, exit 0.
+ * serves the Astro build (static files and on-demand routes) from our own `node:http` server, so
+ * that it can add what the adapter doesn't: health endpoints, one structured log line per request,
+ * and a graceful shutdown (stop accepting, let in-flight requests finish, end the pool, exit 0).
  *
  * Runs outside the Vite bundle with Node's built-in TypeScript support; the bundled routes share
  * the database pool with it through `globalThis` (see src/lib/db.server.ts).
@@ -9,10 +10,22 @@
 import http from 'node:http';
 import { ConfigError, loadConfig } from './lib/config.server.ts';
 import { db } from './lib/db.server.ts';
+import { liveness, readiness, type Probe } from './lib/health.server.ts';
+import { log } from './lib/log.server.ts';
 import { describeTransport } from './lib/mail/index.server.ts';
-import { appliedMigrations, defaultMigrationsDir, migrate } from './lib/migrate.server.ts';
+import { defaultMigrationsDir, migrate, readMigrations } from './lib/migrate.server.ts';
+import { logRequest, requestId } from './lib/request-log.server.ts';
 
-const SHUTDOWN_GRACE_MS = 10_000;
+/**
+ * In-flight requests get this long after SIGTERM/SIGINT before their connections are cut
+ * (SHUTDOWN_GRACE_MS; keep it below the orchestrator's kill timeout, e.g. Kubernetes' 30 s).
+ */
+const SHUTDOWN_GRACE_MS = Number(process.env.SHUTDOWN_GRACE_MS) > 0 ? Number(process.env.SHUTDOWN_GRACE_MS) : 10_000;
+
+// A stray rejection or exception is a bug to log with its stack, not a reason to drop every
+// in-flight request of this instance.
+process.on('unhandledRejection', (error) => log.error('[server] unhandled rejection', error));
+process.on('uncaughtException', (error) => log.error('[server] uncaught exception', error));
 
 async function main() {
   let cfg;
@@ -25,13 +38,13 @@ async function main() {
     }
     throw error;
   }
-  console.log(
-    `[server] ${cfg.mode === 'local' ? 'local mode: embedded PGlite in ' + cfg.dataDir : 'Postgres via the Neon serverless driver'}`,
-  );
-  console.log(`[server] mail: ${describeTransport(cfg.mail)}`);
+  log.info(`[server] ${cfg.mode === 'local' ? 'local mode: embedded PGlite in ' + cfg.dataDir : 'Postgres via the Neon serverless driver'}`);
+  log.info(`[server] mail: ${describeTransport(cfg.mail)}`);
 
-  await migrate(db, defaultMigrationsDir());
-  console.log(`[server] database schema up to date (${(await appliedMigrations(db)).size} migrations)`);
+  const migrationsDir = defaultMigrationsDir();
+  const migrations = readMigrations(migrationsDir);
+  const applied = await migrate(db, migrationsDir);
+  log.info(`[server] database schema up to date (${migrations.length} migrations, ${applied.length} applied now)`);
 
   // The adapter's standalone entry would start its own server on import; we start ours instead.
   process.env.ASTRO_NODE_AUTOSTART = 'disabled';
@@ -39,29 +52,64 @@ async function main() {
     new URL('../dist/server/entry.mjs', import.meta.url).href
   );
 
+  let stopping = false;
+  const probe = async (path: string): Promise<Probe | undefined> => {
+    if (path === '/healthz') return liveness();
+    if (path === '/readyz') {
+      if (stopping) return { status: 503, body: { status: 'draining' } };
+      return readiness(db, migrations).catch((error: unknown) => {
+        log.error('[server] readiness check failed', error);
+        return { status: 503, body: { status: 'unavailable', reason: 'database error' } } satisfies Probe;
+      });
+    }
+    return undefined;
+  };
+
+  const server = http.createServer(async (req, res) => {
+    const id = requestId(req);
+    // Routes (and their error logs) see the same id the log line and the response carry.
+    req.headers['x-request-id'] = id;
+    res.setHeader('X-Request-Id', id);
+    logRequest(req, res, id);
+
+    const path = (req.url ?? '/').split('?')[0]!;
+    const health = req.method === 'GET' || req.method === 'HEAD' ? await probe(path) : undefined;
+    if (health) {
+      res.writeHead(health.status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(req.method === 'HEAD' ? undefined : JSON.stringify(health.body));
+      return;
+    }
+    entry.handler(req, res);
+  });
+  server.keepAliveTimeout = 65_000; // longer than common load balancer idle timeouts
+  server.headersTimeout = 20_000; // a client must send its headers within this
+  server.requestTimeout = 60_000; // ...and its whole request within this (slow-upload bound)
+
   const port = Number(process.env.PORT ?? 4321);
   const host = process.env.HOST ?? '127.0.0.1';
-  const server = http.createServer(entry.handler);
-  server.keepAliveTimeout = 65_000; // longer than common load balancer idle timeouts
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, resolve);
   });
   const shownHost = host === '127.0.0.1' || host === '::' || host === '0.0.0.0' ? 'localhost' : host;
-  console.log(`[server] listening on http://${shownHost}:${port} (site URL ${cfg.siteUrl})`);
+  log.info(`[server] listening on http://${shownHost}:${port} (site URL ${cfg.siteUrl})`);
 
-  let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`[server] ${signal}: finishing in-flight requests (up to ${SHUTDOWN_GRACE_MS / 1000} s)`);
+    log.info(`[server] ${signal}: finishing in-flight requests (up to ${SHUTDOWN_GRACE_MS / 1000} s)`);
+    // close() stops accepting and ends idle keep-alive connections; busy ones end after their
+    // response (Node answers them with `Connection: close`), or are cut when the grace runs out.
     const closed = new Promise((resolve) => server.close(resolve));
     server.closeIdleConnections();
-    const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    const timer = setTimeout(() => {
+      log.warn('[server] grace period over: closing the remaining connections');
+      server.closeAllConnections();
+    }, SHUTDOWN_GRACE_MS);
     timer.unref();
     await closed;
-    await db.end();
-    console.log('[server] stopped');
+    await db.end().catch((error: unknown) => log.error('[server] closing the database failed', error));
+    log.info('[server] stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
@@ -69,6 +117,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error('[server] failed to start:', error);
+  log.error('[server] failed to start', error);
   process.exit(1);
 });

@@ -8,6 +8,7 @@ import type { AstroCookies } from 'astro';
 import authConfig from '../../auth.config.ts';
 import { SESSION_COOKIE_NAMES } from './auth-constants.ts';
 import { config } from './config.server.ts';
+import { surfaceDatabaseOutage } from './db-errors.server.ts';
 import { HttpError } from './http.server.ts';
 import { safeCallbackPath } from './redirects.ts';
 
@@ -46,9 +47,13 @@ export interface SessionRead {
   setCookies: string[];
 }
 
-/** Reads the session from the database (one round trip). Callers skip this without a cookie. */
+/**
+ * Reads the session from the database (one round trip). Callers skip this without a cookie.
+ * Throws DatabaseUnavailableError during an outage (Auth.js would answer "no session" and clear
+ * the cookie, signing the user out).
+ */
 export async function readSession(request: Request): Promise<SessionRead> {
-  const response = await authRequest('/session', request);
+  const response = await surfaceDatabaseOutage(() => authRequest('/session', request));
   const setCookies = response.headers.getSetCookie();
   const body = (await response.json().catch(() => null)) as App.Locals['session'] | null;
   if (!response.ok) throw new Error(`Auth.js session read failed with ${response.status}`);

@@ -14,7 +14,25 @@ import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { PGlite, Results } from '@electric-sql/pglite';
 import { config } from './config.server.ts';
+import { log } from './log.server.ts';
 import { defaultMigrationsDir, migrate } from './migrate.server.ts';
+import { isRetryableFailure, recordOutage, toDatabaseError } from './db-errors.server.ts';
+
+export { DatabaseUnavailableError, isDatabaseUnavailable, surfaceDatabaseOutage } from './db-errors.server.ts';
+
+/**
+ * Bounds on how much work a slow or absent database can pile up (Postgres mode):
+ * - at most `poolMax` connections per process (DATABASE_POOL_MAX, default 10);
+ * - a request waits at most CONNECT_TIMEOUT_MS for a free connection or a new one;
+ * - a query is abandoned after QUERY_TIMEOUT_MS (the connection is discarded).
+ * The query timeout is enforced by the driver, not sent as a `statement_timeout` startup
+ * parameter: Neon's pooled endpoint (PgBouncer) refuses that parameter. To also stop the
+ * statement on the server, set it on the role: `ALTER ROLE app SET statement_timeout = '5s'`.
+ */
+export const QUERY_TIMEOUT_MS = 5_000;
+export const CONNECT_TIMEOUT_MS = 5_000;
+/** Migrations may legitimately run long (an index on a big table). */
+const SCRIPT_TIMEOUT_MS = 10 * 60_000;
 
 export interface QueryResult<R> {
   rows: R[];
@@ -43,6 +61,17 @@ export interface DatabaseOptions {
   poolMax?: number;
   /** PGlite data directory; `memory://` for a throwaway in-memory database. */
   dataDir?: string;
+  /** Overrides QUERY_TIMEOUT_MS / CONNECT_TIMEOUT_MS (tests use short ones). */
+  queryTimeoutMs?: number;
+  connectTimeoutMs?: number;
+}
+
+/**
+ * Reads that may run twice without harm. Only these are retried after a connection failure: a
+ * failed write may have committed before the connection dropped, so it is never sent again.
+ */
+function isIdempotentRead(text: string): boolean {
+  return /^\s*select\b/i.test(text) && !/\bfor\s+(update|share)\b/i.test(text);
 }
 
 /** Opens a database with the given options (tests use this directly; the app uses `db()`). */
@@ -62,37 +91,64 @@ async function openNeon(url: string, options: DatabaseOptions): Promise<Database
     neonConfig.pipelineTLS = false;
     neonConfig.pipelineConnect = false;
   }
-  const pool = new Pool({ connectionString: url, max: options.poolMax ?? 10, idleTimeoutMillis: 30_000 });
-  // An idle client dropped by the server (Neon scales to zero) must not crash the process.
-  pool.on('error', (error: Error) => console.error('[db] idle client error:', error.message));
+  const queryTimeout = options.queryTimeoutMs ?? QUERY_TIMEOUT_MS;
+  const pool = new Pool({
+    connectionString: url,
+    max: options.poolMax ?? 10,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+    query_timeout: queryTimeout,
+  });
+  // An idle client dropped by the server (Neon scales to zero, a restart) is removed from the pool
+  // and replaced on the next query; the event must be handled or it would crash the process.
+  pool.on('error', (error: Error) => log.warn('[db] idle connection closed by the server', { message: error.message }));
 
-  const run = async <R,>(client: { query: typeof pool.query }, text: string, params?: unknown[]) => {
-    const result = await client.query(text, params as unknown[]);
-    return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+  type Runner = { query: (config: { text: string; values?: unknown[]; query_timeout?: number }) => Promise<{ rows: unknown[]; rowCount: number | null }> };
+  const run = async <R,>(client: Runner, text: string, params?: unknown[], timeout = queryTimeout) => {
+    try {
+      const result = await client.query({ text, values: params ?? [], query_timeout: timeout });
+      return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+    } catch (error) {
+      throw recordOutage(toDatabaseError(error));
+    }
   };
   return {
     kind: 'neon',
-    query: (text, params) => run(pool, text, params),
+    async query(text, params) {
+      try {
+        return await run(pool as unknown as Runner, text, params);
+      } catch (error) {
+        // A connection that died while idle in the pool fails the first query sent on it: one
+        // retry on a fresh connection hides that, but only for reads, and never after a timeout.
+        if (!isIdempotentRead(text) || !isRetryableFailure(error)) throw error;
+        return run(pool as unknown as Runner, text, params);
+      }
+    },
     exec: async (sql) => {
-      await pool.query(sql);
+      await run(pool as unknown as Runner, sql, undefined, SCRIPT_TIMEOUT_MS);
     },
     async transaction(fn) {
-      const client = await pool.connect();
+      const client = await pool.connect().catch((error: unknown) => {
+        throw recordOutage(toDatabaseError(error));
+      });
+      const tx = client as unknown as Runner;
+      let broken: unknown;
       try {
-        await client.query('BEGIN');
+        await run(tx, 'BEGIN');
         const result = await fn({
-          query: (text, params) => run(client as never, text, params),
+          query: (text, params) => run(tx, text, params),
           exec: async (sql) => {
-            await client.query(sql);
+            await run(tx, sql, undefined, SCRIPT_TIMEOUT_MS);
           },
         });
-        await client.query('COMMIT');
+        await run(tx, 'COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
+        await run(tx, 'ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError));
         throw error;
       } finally {
-        client.release();
+        // A connection that failed mid-transaction is discarded, not handed to the next request.
+        client.release(broken instanceof Error ? broken : undefined);
       }
     },
     end: () => pool.end(),

@@ -4,6 +4,9 @@
  */
 import type { APIContext, APIRoute } from 'astro';
 import type { z } from 'zod';
+import { isDatabaseUnavailable } from './db-errors.server.ts';
+import { log } from './log.server.ts';
+import { unavailableJson } from './unavailable.server.ts';
 
 /** Bodies above this are refused with 413 before they are read in full. */
 export const MAX_JSON_BODY_BYTES = 16 * 1024;
@@ -86,14 +89,20 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S)
   return result.data;
 }
 
-/** Wraps a route handler: HttpErrors become JSON errors; anything else is logged and a JSON 500. */
+/**
+ * Wraps a route handler: HttpErrors become JSON errors, a database outage a 503 `unavailable`;
+ * anything else is logged with its stack and answered with a JSON 500.
+ */
 export function apiRoute(handler: (context: APIContext) => Promise<Response>): APIRoute {
   return async (context) => {
     try {
       return await handler(context);
     } catch (error) {
       if (error instanceof HttpError) return errorResponse(error);
-      console.error(`[api] ${context.request.method} ${context.url.pathname} failed:`, error);
+      if (isDatabaseUnavailable(error)) return unavailableJson();
+      log.error(`[api] ${context.request.method} ${context.url.pathname} failed`, error, {
+        requestId: context.request.headers.get('x-request-id'),
+      });
       return errorResponse(new HttpError(500, 'internal_error', 'Something went wrong on our side. Please try again.'));
     }
   };

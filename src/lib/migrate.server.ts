@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Database } from './db.server.ts';
+import type { Database, Queryable } from './db.server.ts';
 
 /** Arbitrary constant shared by every instance of this app: "migrations" lock. */
 const MIGRATION_LOCK_KEY = 7_346_221_901;
@@ -39,19 +39,41 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   applied_at timestamptz NOT NULL DEFAULT now()
 )`;
 
-/** Names of the migrations already recorded in the database. */
-export async function appliedMigrations(database: Database): Promise<Set<string>> {
-  // Under the lock: two runners creating the table at once collide in Postgres' catalog even
-  // with IF NOT EXISTS.
-  await database.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-    await tx.query(CREATE_TABLE);
-  });
+/** Names of the migrations recorded in the database (none before the first run). Read-only. */
+export async function appliedMigrations(database: Queryable): Promise<Set<string>> {
+  const { rows: present } = await database.query<{ found: boolean }>(
+    `SELECT to_regclass('schema_migrations') IS NOT NULL AS found`,
+  );
+  if (!present[0]?.found) return new Set();
   const { rows } = await database.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name');
   return new Set(rows.map((row) => row.name));
 }
 
-/** Applies the pending migrations from `dir`; returns the names it applied. */
+export interface MigrationStatus {
+  applied: string[];
+  pending: string[];
+  /** Recorded in the database but without a file here (a newer build migrated it): harmless. */
+  unknown: string[];
+}
+
+/** Compares the migration files with what the database recorded. */
+export async function migrationStatus(database: Queryable, migrations: Migration[]): Promise<MigrationStatus> {
+  const done = await appliedMigrations(database);
+  const names = new Set(migrations.map((m) => m.name));
+  return {
+    applied: migrations.filter((m) => done.has(m.name)).map((m) => m.name),
+    pending: migrations.filter((m) => !done.has(m.name)).map((m) => m.name),
+    unknown: [...done].filter((name) => !names.has(name)),
+  };
+}
+
+/**
+ * Applies the pending migrations from `dir`, each file in its own transaction; returns the names
+ * it applied. Every transaction first takes the advisory lock, then (re)creates the bookkeeping
+ * table and re-checks the file: two instances starting at once serialize on the lock, and the
+ * second finds the work done. (`CREATE TABLE IF NOT EXISTS` itself is not safe to race.) The lock
+ * is transaction-scoped, so it also works through a transaction-mode pooler such as Neon's.
+ */
 export async function migrate(database: Database, dir: string): Promise<string[]> {
   const migrations = readMigrations(dir);
   const done = await appliedMigrations(database);
@@ -60,6 +82,7 @@ export async function migrate(database: Database, dir: string): Promise<string[]
     if (done.has(migration.name)) continue;
     const ran = await database.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+      await tx.query(CREATE_TABLE);
       const already = await tx.query('SELECT 1 FROM schema_migrations WHERE name = $1', [migration.name]);
       if (already.rowCount > 0) return false;
       await tx.exec(migration.sql);

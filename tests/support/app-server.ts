@@ -15,6 +15,8 @@ export interface AppServer {
   port: number;
   /** Everything the server printed so far (stdout and stderr). */
   logs(): string;
+  /** Sends a signal (graceful-shutdown tests) and resolves with the exit code. */
+  signal(name: NodeJS.Signals): Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -40,10 +42,15 @@ export async function startAppServer(options: StartOptions = {}): Promise<AppSer
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
 
   await waitFor(child, () => output.includes('[server] listening on'), () => output);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     logs: () => output,
+    signal(name) {
+      if (child.exitCode === null) child.kill(name);
+      return exited;
+    },
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -8,13 +8,13 @@ import type { Database } from '../../src/lib/db.server.ts';
 import { startAppServer, type AppServer } from './app-server.ts';
 import { emptyDatabase } from './databases.ts';
 import { startFakeResend, type FakeResend } from './fake-resend.ts';
-import { freePort } from './ports.ts';
+import { latestResendLink, startPostgresApp, TEST_RESEND_KEY } from './postgres-app.ts';
 import { inject } from 'vitest';
+
+export { TEST_RESEND_KEY };
 
 export type AppMode = 'local' | 'postgres';
 export const APP_MODES: AppMode[] = ['local', 'postgres'];
-
-export const TEST_RESEND_KEY = 're_test_0123456789abcdef';
 
 export interface RunningApp {
   mode: AppMode;
@@ -47,30 +47,13 @@ export async function startApp(mode: AppMode): Promise<RunningApp> {
 
   const { database, url } = await emptyDatabase('postgres');
   const resend = await startFakeResend();
-  const port = await freePort();
-  const server = await startAppServer({
-    port,
-    env: {
-      DATABASE_URL: url!,
-      NEON_WS_PROXY: inject('postgres').wsProxy,
-      AUTH_SECRET: 'test-secret-for-http-tests-0123456789abcdef',
-      SITE_URL: `http://127.0.0.1:${port}`,
-      RESEND_API_KEY: TEST_RESEND_KEY,
-      RESEND_API_URL: resend.url,
-      EMAIL_FROM: 'Astro Todos <login@example.com>',
-    },
-  });
+  const server = await startPostgresApp({ databaseUrl: url!, wsProxy: inject('postgres').wsProxy, resend });
   return {
     mode,
     server,
     database,
     resend,
-    async latestLink(email) {
-      const call = resend.calls.findLast((c) => c.body.to.includes(email));
-      const link = call && /https?:\/\/\S+\/api\/auth\/callback\/email\?\S+/.exec(call.body.text)?.[0];
-      if (!link) throw new Error(`No mail for ${email}`);
-      return link;
-    },
+    latestLink: async (email) => latestResendLink(resend, email),
     async stop() {
       await server.stop();
       await resend.close();

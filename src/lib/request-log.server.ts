@@ -1,0 +1,37 @@
+/**
+ * One structured line per HTTP request: method, path (never the query string: sign-in links carry
+ * their token there), status, duration and request id. Written when the response finishes or the
+ * client goes away, so aborted requests are logged too.
+ */
+import type http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { log } from './log.server.ts';
+
+const INCOMING_ID = /^[\w.:-]{1,100}$/;
+
+/** The caller's X-Request-Id when it looks sane (a proxy's trace id), otherwise a new one. */
+export function requestId(req: http.IncomingMessage): string {
+  const incoming = req.headers['x-request-id'];
+  return typeof incoming === 'string' && INCOMING_ID.test(incoming) ? incoming : randomUUID();
+}
+
+export function logRequest(req: http.IncomingMessage, res: http.ServerResponse, id: string): void {
+  const started = process.hrtime.bigint();
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    const fields = {
+      method: req.method,
+      path: (req.url ?? '/').split('?')[0]!.slice(0, 300),
+      status: res.statusCode,
+      durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
+      requestId: id,
+      ...(res.writableFinished ? {} : { aborted: true }),
+    };
+    if (res.statusCode >= 500) log.warn('request', fields);
+    else log.info('request', fields);
+  };
+  res.once('finish', finish);
+  res.once('close', finish);
+}
