@@ -2,7 +2,18 @@
 import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import react from '@astrojs/react';
+import mdx from '@astrojs/mdx';
+import sitemap from '@astrojs/sitemap';
 import auth from 'auth-astro';
+import { precompress } from './src/lib/precompress.server.ts';
+
+/**
+ * Canonical URLs, Open Graph URLs and the sitemap are written into prerendered pages at build
+ * time, so they need the public URL then: SITE_URL from the build environment, else localhost.
+ * (The server itself reads SITE_URL again at runtime for magic links.) Build with the same
+ * SITE_URL you deploy with.
+ */
+const BUILD_SITE = (process.env.SITE_URL || 'http://localhost:4321').replace(/\/+$/, '');
 
 /**
  * auth-astro reads AUTH_SECRET through `import.meta.env`, which Astro 6+ inlines at build time: a
@@ -23,11 +34,19 @@ function authAstroWithoutBuildEnv() {
 }
 
 export default defineConfig({
+  site: BUILD_SITE,
   output: 'server',
   adapter: node({ mode: 'standalone' }),
   // We serve Auth.js from our own route (src/pages/api/auth/[...auth].ts) so that its URLs are
   // built from SITE_URL at runtime instead of the request's Host header.
-  integrations: [react(), auth({ injectEndpoints: false })],
+  // precompress stays last: it compresses what the others wrote (the sitemap included).
+  integrations: [
+    react(),
+    auth({ injectEndpoints: false }),
+    mdx(),
+    sitemap({ filter: (page) => !/\/(signin|signout|todos|dev)(\/|$)/.test(new URL(page).pathname) }),
+    precompress(),
+  ],
   server: { port: 4321 },
   // src/middleware.ts refuses cross-origin writes for every content type (JSON included) against
   // the configured SITE_URL; Astro's own check covers forms only and trusts the Host header.

@@ -8,6 +8,7 @@
  * the database pool with it through `globalThis` (see src/lib/db.server.ts).
  */
 import http from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from './lib/config.server.ts';
 import { db } from './lib/db.server.ts';
 import { liveness, readiness, type Probe } from './lib/health.server.ts';
@@ -15,6 +16,7 @@ import { log } from './lib/log.server.ts';
 import { describeTransport } from './lib/mail/index.server.ts';
 import { defaultMigrationsDir, migrate, readMigrations } from './lib/migrate.server.ts';
 import { logRequest, requestId } from './lib/request-log.server.ts';
+import { createServingLayer } from './lib/serving.server.ts';
 
 /**
  * In-flight requests get this long after SIGTERM/SIGINT before their connections are cut
@@ -65,6 +67,8 @@ async function main() {
     return undefined;
   };
 
+  // Build files from memory (compressed, cached, no Astro work); the rest through Astro.
+  const serve = createServingLayer(entry.handler, fileURLToPath(new URL('../dist/client/', import.meta.url)));
   const server = http.createServer(async (req, res) => {
     const id = requestId(req);
     // Routes (and their error logs) see the same id the log line and the response carry.
@@ -79,7 +83,7 @@ async function main() {
       res.end(req.method === 'HEAD' ? undefined : JSON.stringify(health.body));
       return;
     }
-    entry.handler(req, res);
+    serve(req, res);
   });
   server.keepAliveTimeout = 65_000; // longer than common load balancer idle timeouts
   server.headersTimeout = 20_000; // a client must send its headers within this

@@ -1,0 +1,132 @@
+/**
+ * For responses Astro renders on demand (server islands, API, signed-in pages): compresses text
+ * bodies by Accept-Encoding, and marks them `private, no-store` unless the route chose a
+ * Cache-Control itself, because they depend on the session cookie and must not be shared by caches.
+ *
+ * Works by wrapping the Node response Astro writes to (writeHead, write, end): the body is
+ * collected, then compressed in one piece off the main thread (zlib's pool). On-demand bodies
+ * here are small (a menu fragment, JSON, one page), so buffering costs nothing a stream would save.
+ */
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
+import { isCompressible, negotiateEncoding, type Encoding } from './content-encoding.server.ts';
+
+export const ON_DEMAND_CACHE_CONTROL = 'private, no-store';
+
+/** Below this the compressed body would hardly be smaller, and the work would cost more than it saves. */
+export const MIN_COMPRESS_BYTES = 1024;
+
+const brotli = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+
+/** Per-request compression is for speed, not the last byte: brotli 5 / gzip 6. */
+function compress(body: Buffer, encoding: Encoding): Promise<Buffer> {
+  return encoding === 'br'
+    ? brotli(body, {
+        params: {
+          [constants.BROTLI_PARAM_QUALITY]: 5,
+          [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+          [constants.BROTLI_PARAM_LGWIN]: 18,
+        },
+      })
+    : gzipAsync(body, { level: 6 });
+}
+
+type WriteCallback = (error?: Error | null) => void;
+
+function toBuffer(chunk: unknown, encoding?: BufferEncoding): Buffer {
+  if (Buffer.isBuffer(chunk)) return chunk;
+  if (typeof chunk === 'string') return Buffer.from(chunk, encoding);
+  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  return Buffer.from(String(chunk));
+}
+
+function appendVary(res: ServerResponse, value: string) {
+  const existing = res.getHeader('Vary');
+  const current = Array.isArray(existing) ? existing.join(', ') : existing === undefined ? '' : String(existing);
+  if (current.split(',').some((v) => v.trim().toLowerCase() === value.toLowerCase() || v.trim() === '*')) return;
+  res.setHeader('Vary', current ? `${current}, ${value}` : value);
+}
+
+/** The response exactly as it goes out (after compression), for whoever wants to keep a copy. */
+export interface SentResponse {
+  status: number;
+  headers: OutgoingHttpHeaders;
+  body: Buffer;
+}
+
+/**
+ * Prepares `res` so whatever is written to it next is sent with the on-demand cache default and,
+ * when it pays, compressed. Call before handing the request to Astro; `onSend` sees the result.
+ */
+export function compressOnDemandResponse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  onSend?: (sent: SentResponse) => void,
+): void {
+  const originalWriteHead = res.writeHead.bind(res) as (status: number) => ServerResponse;
+  const originalEnd = res.end.bind(res) as (chunk?: Buffer, cb?: () => void) => ServerResponse;
+  const chunks: Buffer[] = [];
+  let pendingStatus: number | undefined;
+  let finishing = false;
+
+  res.writeHead = function writeHead(status: number, ...rest: unknown[]) {
+    const headers = (typeof rest[0] === 'string' ? rest[1] : rest[0]) as OutgoingHttpHeaders | string[] | undefined;
+    if (Array.isArray(headers)) {
+      for (let i = 0; i + 1 < headers.length; i += 2) res.setHeader(headers[i]!, headers[i + 1]!);
+    } else if (headers) {
+      for (const [name, value] of Object.entries(headers)) if (value !== undefined) res.setHeader(name, value);
+    }
+    if (typeof rest[0] === 'string') res.statusMessage = rest[0];
+    pendingStatus = status;
+    return res;
+  } as ServerResponse['writeHead'];
+
+  res.write = function write(chunk: unknown, encodingOrCallback?: unknown, callback?: unknown) {
+    const encoding = typeof encodingOrCallback === 'string' ? (encodingOrCallback as BufferEncoding) : undefined;
+    if (chunk !== undefined && chunk !== null) chunks.push(toBuffer(chunk, encoding));
+    const cb = (typeof encodingOrCallback === 'function' ? encodingOrCallback : callback) as WriteCallback | undefined;
+    if (cb) queueMicrotask(() => cb(null));
+    return true;
+  } as ServerResponse['write'];
+
+  res.end = function end(chunk?: unknown, encodingOrCallback?: unknown, callback?: unknown) {
+    if (finishing) return res;
+    finishing = true;
+    if (typeof chunk === 'function') {
+      callback = chunk;
+      chunk = undefined;
+    }
+    const encoding = typeof encodingOrCallback === 'string' ? (encodingOrCallback as BufferEncoding) : undefined;
+    if (chunk !== undefined && chunk !== null) chunks.push(toBuffer(chunk, encoding));
+    const cb = (typeof encodingOrCallback === 'function' ? encodingOrCallback : callback) as (() => void) | undefined;
+    void finish(cb);
+    return res;
+  } as ServerResponse['end'];
+
+  async function finish(cb: (() => void) | undefined) {
+    const status = pendingStatus ?? res.statusCode;
+    let body: Buffer = Buffer.concat(chunks);
+    if (!res.hasHeader('Cache-Control')) res.setHeader('Cache-Control', ON_DEMAND_CACHE_CONTROL);
+    const hasBody = req.method !== 'HEAD' && status !== 204 && status !== 304 && status >= 200;
+    if (hasBody && !res.hasHeader('Content-Encoding') && isCompressible(String(res.getHeader('Content-Type') ?? ''))) {
+      appendVary(res, 'Accept-Encoding');
+      const encoding = body.length >= MIN_COMPRESS_BYTES ? negotiateEncoding(req.headers['accept-encoding']) : undefined;
+      if (encoding) {
+        try {
+          body = await compress(body, encoding);
+          res.setHeader('Content-Encoding', encoding);
+        } catch (error) {
+          console.error('[serving] compression failed, sending uncompressed:', error);
+        }
+      }
+    }
+    if (hasBody) res.setHeader('Content-Length', body.length);
+    else res.removeHeader('Content-Length');
+    if (res.destroyed) return;
+    onSend?.({ status, headers: res.getHeaders(), body });
+    originalWriteHead(status);
+    originalEnd(hasBody ? body : undefined, cb);
+  }
+}

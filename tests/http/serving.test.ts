@@ -1,0 +1,154 @@
+/**
+ * Compression and caching headers of the production build (local mode): prerendered pages and
+ * hashed assets from the in-memory static layer, on-demand answers from Astro.
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAppServer, type AppServer } from '../support/app-server.ts';
+import { rawRequest } from '../support/raw-http.ts';
+
+const CLIENT_DIR = path.resolve(import.meta.dirname, '../../dist/client');
+const asset = (extension: string) => {
+  const name = readdirSync(path.join(CLIENT_DIR, '_astro')).find((file) => file.endsWith(extension));
+  if (!name) throw new Error(`No ${extension} file in dist/client/_astro: build first`);
+  return `/_astro/${name}`;
+};
+
+let server: AppServer;
+let islandPath: string;
+
+beforeAll(async () => {
+  server = await startAppServer();
+  const home = await rawRequest(`${server.url}/`);
+  const island = /\/_server-islands\/UserMenu\?[^"]+/.exec(home.text())?.[0];
+  if (!island) throw new Error('The home page has no UserMenu island');
+  islandPath = island.replaceAll('&amp;', '&');
+});
+afterAll(async () => server?.stop());
+
+describe('content negotiation for static files', () => {
+  it.each([
+    ['br, gzip', 'br'],
+    ['gzip, deflate, br', 'br'],
+    ['gzip', 'gzip'],
+    ['br;q=0, gzip', 'gzip'],
+    ['*', 'br'],
+    ['identity', undefined],
+    ['deflate', undefined],
+    ['br;q=0, gzip;q=0', undefined],
+    ['', undefined],
+  ])('Accept-Encoding %j → Content-Encoding %s', async (accept, expected) => {
+    const response = await rawRequest(`${server.url}/`, accept ? { 'accept-encoding': accept } : {});
+    expect(response.status).toBe(200);
+    expect(response.headers['content-encoding']).toBe(expected);
+    expect(response.headers.vary).toBe('Accept-Encoding');
+    expect(Number(response.headers['content-length'])).toBe(response.body.length);
+    expect(response.text()).toContain('<!DOCTYPE html>');
+  });
+
+  it.each(['.css', '.js'])('serves %s assets compressed and smaller than the original', async (extension) => {
+    const url = `${server.url}${asset(extension)}`;
+    const plain = await rawRequest(url);
+    const br = await rawRequest(url, { 'accept-encoding': 'br' });
+    const gz = await rawRequest(url, { 'accept-encoding': 'gzip' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(br.body.length).toBeLessThan(plain.body.length);
+    expect(gz.body.length).toBeLessThan(plain.body.length);
+    expect(br.text()).toBe(plain.body.toString('utf8'));
+    expect(gz.text()).toBe(plain.body.toString('utf8'));
+  });
+
+  it('answers HEAD with the headers and no body', async () => {
+    const response = await rawRequest(`${server.url}/`, { 'accept-encoding': 'br' }, 'HEAD');
+    expect(response.status).toBe(200);
+    expect(response.headers['content-encoding']).toBe('br');
+    expect(Number(response.headers['content-length'])).toBeGreaterThan(0);
+    expect(response.body.length).toBe(0);
+  });
+});
+
+describe('cache headers', () => {
+  it.each(['.css', '.js'])('marks hashed %s assets immutable for a year', async (extension) => {
+    const response = await rawRequest(`${server.url}${asset(extension)}`);
+    expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+  });
+
+  it('makes prerendered HTML revalidate, with a strong ETag and Last-Modified', async () => {
+    const response = await rawRequest(`${server.url}/`);
+    expect(response.headers['cache-control']).toBe('public, max-age=0, must-revalidate');
+    expect(response.headers.etag).toMatch(/^"[\w-]{20,}"$/);
+    expect(new Date(response.headers['last-modified']!).getTime()).toBeGreaterThan(0);
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('keeps one ETag for every encoding of a page (it names the content, not the bytes sent)', async () => {
+    const br = await rawRequest(`${server.url}/`, { 'accept-encoding': 'br' });
+    const plain = await rawRequest(`${server.url}/`);
+    expect(br.headers.etag).toBe(plain.headers.etag);
+  });
+
+  it.each([
+    { name: 'a matching If-None-Match', headersFor: (etag: string) => ({ 'if-none-match': etag }), status: 304 },
+    { name: 'a weak matching If-None-Match', headersFor: (etag: string) => ({ 'if-none-match': `W/${etag}` }), status: 304 },
+    { name: 'a list containing the ETag', headersFor: (etag: string) => ({ 'if-none-match': `"other", ${etag}` }), status: 304 },
+    { name: 'If-None-Match: *', headersFor: () => ({ 'if-none-match': '*' }), status: 304 },
+    { name: 'another ETag', headersFor: () => ({ 'if-none-match': '"something-else"' }), status: 200 },
+    { name: 'a stale ETag with a fresh date (the ETag wins)', headersFor: () => ({ 'if-none-match': '"old"', 'if-modified-since': new Date(Date.now() + 86_400_000).toUTCString() }), status: 200 },
+    { name: 'If-Modified-Since now', headersFor: () => ({ 'if-modified-since': new Date(Date.now() + 1000).toUTCString() }), status: 304 },
+    { name: 'If-Modified-Since in 2001', headersFor: () => ({ 'if-modified-since': 'Mon, 01 Jan 2001 00:00:00 GMT' }), status: 200 },
+    { name: 'an unparseable If-Modified-Since', headersFor: () => ({ 'if-modified-since': 'yesterday' }), status: 200 },
+  ])('answers $name with $status', async ({ headersFor, status }) => {
+    const first = await rawRequest(`${server.url}/`);
+    const response = await rawRequest(`${server.url}/`, headersFor(first.headers.etag!));
+    expect(response.status).toBe(status);
+    if (status === 304) {
+      expect(response.body.length).toBe(0);
+      expect(response.headers.etag).toBe(first.headers.etag);
+      expect(response.headers['cache-control']).toBe('public, max-age=0, must-revalidate');
+    }
+  });
+
+  it('makes the server island private and uncacheable, with or without a session cookie', async () => {
+    const anonymous = await rawRequest(`${server.url}${islandPath}`);
+    const withCookie = await rawRequest(`${server.url}${islandPath}`, { cookie: 'authjs.session-token=not-a-session' });
+    for (const response of [anonymous, withCookie]) {
+      expect(response.status).toBe(200);
+      expect(response.headers['cache-control']).toBe('private, no-store');
+      expect(response.text()).toContain('href="/signin"');
+    }
+  });
+
+  it('keeps the private, no-store of API answers', async () => {
+    const response = await rawRequest(`${server.url}/api/todos`);
+    expect(response.status).toBe(401);
+    expect(response.headers['cache-control']).toBe('private, no-store');
+  });
+});
+
+describe('on-demand compression', () => {
+  it.each([
+    ['br', 'br'],
+    ['gzip', 'gzip'],
+    ['identity', undefined],
+  ])('compresses on-demand HTML for Accept-Encoding %s', async (accept, expected) => {
+    const response = await rawRequest(`${server.url}/signin`, { 'accept-encoding': accept });
+    expect(response.status).toBe(200);
+    expect(response.headers['content-encoding']).toBe(expected);
+    expect(response.headers.vary).toContain('Accept-Encoding');
+    expect(Number(response.headers['content-length'])).toBe(response.body.length);
+    expect(response.text()).toContain('<form');
+  });
+
+  it('leaves bodies too small to gain from compression as they are', async () => {
+    const response = await rawRequest(`${server.url}${islandPath}`, { 'accept-encoding': 'br' });
+    expect(response.body.length).toBeLessThan(1024);
+    expect(response.headers['content-encoding']).toBeUndefined();
+  });
+
+  it('answers a page Astro renders as not found with 404, not with a cached 200', async () => {
+    const response = await rawRequest(`${server.url}/no-such-page`, { 'accept-encoding': 'br' });
+    expect(response.status).toBe(404);
+  });
+});
