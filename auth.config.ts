@@ -1,5 +1,6 @@
 /**
- * Auth.js configuration (read by auth-astro's `getSession` and by our /api/auth route).
+ * Auth.js configuration (read by auth-astro's handler in our /api/auth route and by the session
+ * read in src/lib/auth.server.ts).
  *
  * Everything that depends on the environment is read lazily at request time: this module is also
  * loaded while prerendering pages at build time, where no secret and no database may be touched.
@@ -11,17 +12,40 @@ import { db } from './src/lib/db.server.ts';
 import { createAuthAdapter } from './src/lib/auth-adapter.server.ts';
 import { sendMail } from './src/lib/mail/index.server.ts';
 import { signInMessage } from './src/lib/mail/message.ts';
-import { SIGN_IN_LINK_MAX_AGE_SECONDS } from './src/lib/auth-constants.ts';
+import { currentSignInRequest } from './src/lib/sign-in-request.server.ts';
+import { deleteCodes, formatCode, newCode, tokenForCode } from './src/lib/sign-in-codes.server.ts';
 
 /** One email provider with the id `email`, whichever transport delivers the message. */
 const emailProvider: EmailConfig = {
   id: 'email',
   type: 'email',
   name: 'Email',
-  maxAge: SIGN_IN_LINK_MAX_AGE_SECONDS,
-  async sendVerificationRequest({ identifier, url, expires }) {
+  get maxAge() {
+    return config().signIn.linkMinutes * 60;
+  },
+  // The link's token is derived from a one-time code, so the same email can offer both.
+  generateVerificationToken() {
+    const code = newCode();
+    const state = currentSignInRequest();
+    if (state) state.code = code;
+    return tokenForCode(config().authSecret, code.salt, code.code);
+  },
+  sendVerificationRequest({ identifier, url, expires }) {
     const cfg = config();
-    await sendMail(cfg.mail, signInMessage({ to: identifier, url, expires, siteName: cfg.siteName }));
+    const state = currentSignInRequest();
+    // The email links to a confirmation page, not to Auth.js's callback: mail scanners that open
+    // links can't spend it; the person's click on "Sign in" there does.
+    const confirmUrl = new URL(`/signin/confirm${new URL(url).search}`, cfg.siteUrl).href;
+    const code = state?.code ? formatCode(state.code.code) : undefined;
+    const message = signInMessage({ to: identifier, url: confirmUrl, code, expires, siteName: cfg.siteName });
+    const sent = sendMail(cfg.mail, message);
+    if (state) {
+      state.sent = sent;
+      sent.catch(() => {
+        state.mailFailed = true;
+      });
+    }
+    return sent;
   },
   options: {},
 };
@@ -57,6 +81,12 @@ export default defineConfig({
         // not a URL: fall through
       }
       return `${baseUrl}/todos`;
+    },
+  },
+  events: {
+    // Link or code, whichever was used: the other one must not work afterwards.
+    async signIn({ user, account }) {
+      if (account?.provider === 'email' && user.email) await deleteCodes(db, user.email);
     },
   },
 });

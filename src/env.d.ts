@@ -11,5 +11,7 @@ declare namespace App {
   interface Locals {
     /** Set by the middleware once per request; null when there is no valid session. */
     session: { user: SessionUser; expires: string } | null;
+    /** Set before rewriting to the 429 page: seconds until the limit resets. */
+    retryAfterSeconds?: number;
   }
 }

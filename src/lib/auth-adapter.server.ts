@@ -1,13 +1,17 @@
 /**
- * `@auth/pg-adapter` on the shared database, with one change: reading a session is one JOIN
- * (one round trip) instead of the adapter's two sequential queries.
+ * `@auth/pg-adapter` on the shared database, with three changes:
+ * - reading a session is one statement (one round trip) that also notes when it was last used
+ *   (at most every 5 minutes), instead of the adapter's two sequential queries;
+ * - a sign-in token is stored only after its email went out, together with its one-time code
+ *   row, so a failed send leaves nothing usable behind;
+ * - tokens live in the same statement as their code, so link and code exist together or not at all.
  */
 import PostgresAdapter from '@auth/pg-adapter';
 import type { Adapter, AdapterSession, AdapterUser } from '@auth/core/adapters';
 import type { Queryable } from './db.server.ts';
+import { currentSignInRequest } from './sign-in-request.server.ts';
 
 interface SessionUserRow {
-  session_id: number;
   sessionToken: string;
   userId: number;
   expires: Date;
@@ -23,9 +27,34 @@ export function createAuthAdapter(database: Queryable): Adapter {
   const base = PostgresAdapter(database as unknown as Parameters<typeof PostgresAdapter>[0]);
   return {
     ...base,
+
+    async createVerificationToken(token) {
+      const request = currentSignInRequest();
+      if (request?.sent) {
+        try {
+          await request.sent;
+        } catch {
+          return token; // the email never left: store nothing (Auth.js reports the send failure)
+        }
+      }
+      if (!request?.code) return base.createVerificationToken!(token);
+      await database.query(
+        `WITH link AS (
+           INSERT INTO verification_token (identifier, expires, token) VALUES ($1, $2, $3)
+         )
+         INSERT INTO sign_in_codes (identifier, salt, expires) VALUES ($1, $4, $2)`,
+        [token.identifier, token.expires, token.token, request.code.salt],
+      );
+      return token;
+    },
+
     async getSessionAndUser(sessionToken) {
       const { rows } = await database.query<SessionUserRow>(
-        `SELECT s.id AS session_id, s."sessionToken", s."userId", s.expires,
+        `WITH touched AS (
+           UPDATE sessions SET last_used_at = now()
+            WHERE "sessionToken" = $1 AND last_used_at < now() - interval '5 minutes'
+         )
+         SELECT s."sessionToken", s."userId", s.expires,
                 u.id, u.name, u.email, u."emailVerified", u.image
            FROM sessions s JOIN users u ON u.id = s."userId"
           WHERE s."sessionToken" = $1`,
@@ -33,7 +62,11 @@ export function createAuthAdapter(database: Queryable): Adapter {
       );
       const row = rows[0];
       if (!row) return null;
-      const session: AdapterSession = { sessionToken: row.sessionToken, userId: String(row.userId), expires: new Date(row.expires) };
+      const session: AdapterSession = {
+        sessionToken: row.sessionToken,
+        userId: String(row.userId),
+        expires: new Date(row.expires),
+      };
       const user: AdapterUser = {
         id: String(row.id),
         name: row.name,

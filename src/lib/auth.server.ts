@@ -25,6 +25,11 @@ export function authRequest(path: string, incoming: Request, init: RequestInit =
   // Auth.js derives origins from the URL we give it; a forwarded host must not override it.
   headers.delete('x-forwarded-host');
   headers.delete('x-forwarded-proto');
+  if (init.body === undefined) {
+    // The incoming request's body is not forwarded, so neither are its framing headers.
+    headers.delete('content-length');
+    headers.delete('content-type');
+  }
   return Auth(new Request(authUrl(path), { ...init, headers }), authConfig);
 }
 

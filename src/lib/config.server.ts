@@ -12,7 +12,19 @@ import { z } from 'zod';
 
 export type MailTransport =
   | { kind: 'resend'; apiKey: string; from: string; apiUrl: string }
+  | { kind: 'smtp'; url: string; from: string }
   | { kind: 'outbox' };
+
+export interface SignInLimits {
+  /** How long an emailed link and code work. */
+  linkMinutes: number;
+  /** Sign-in emails per address per 15 minutes. */
+  emailsPerAddress: number;
+  /** Sign-in emails per client IP per hour. */
+  emailsPerIp: number;
+  /** Wrong code entries before the code is void. */
+  codeAttempts: number;
+}
 
 export interface AppConfig {
   /** `local`: no DATABASE_URL, so embedded PGlite, generated secret and the dev mailbox. */
@@ -27,6 +39,7 @@ export interface AppConfig {
   siteUrl: string;
   mail: MailTransport;
   siteName: string;
+  signIn: SignInLimits;
 }
 
 export class ConfigError extends Error {
@@ -69,10 +82,16 @@ const envSchema = z.object({
       .optional(),
   ),
   RESEND_API_KEY: optionalString,
+  SMTP_URL: optionalString.pipe(
+    z.string().regex(/^smtps?:\/\/\S+$/, 'must look like smtp://user:pass@host:587 or smtps://user:pass@host:465').optional(),
+  ),
   RESEND_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).default('https://api.resend.com')),
   EMAIL_FROM: optionalString,
   SITE_NAME: optionalString.pipe(z.string().default('Astro Todos')),
   PORT: intVar(4321, 0, 65535),
+  SIGN_IN_LINK_MINUTES: intVar(15, 1, 24 * 60),
+  SIGN_IN_EMAILS_PER_ADDRESS: intVar(3, 1, 1000),
+  SIGN_IN_EMAILS_PER_IP: intVar(20, 1, 100_000),
 });
 
 type Env = Record<string, string | undefined>;
@@ -91,10 +110,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (mode === 'remote') {
     if (!e.AUTH_SECRET) problems.push('AUTH_SECRET is required when DATABASE_URL is set (try: openssl rand -base64 33)');
     if (!e.SITE_URL) problems.push('SITE_URL is required when DATABASE_URL is set: the public URL magic links point to, e.g. https://todos.example.com');
-    if (!e.RESEND_API_KEY) problems.push('RESEND_API_KEY is required when DATABASE_URL is set: without a mail transport nobody can sign in (the dev mailbox exists only in local mode)');
+    if (!e.RESEND_API_KEY && !e.SMTP_URL) {
+      problems.push('RESEND_API_KEY or SMTP_URL is required when DATABASE_URL is set: without a mail transport nobody can sign in (the dev mailbox exists only in local mode)');
+    }
   }
-  if (e.RESEND_API_KEY && !e.EMAIL_FROM) {
-    problems.push('EMAIL_FROM is required with RESEND_API_KEY, e.g. "Todos <login@example.com>" on a domain verified in Resend');
+  if (e.RESEND_API_KEY && e.SMTP_URL) problems.push('set only one of RESEND_API_KEY and SMTP_URL');
+  if ((e.RESEND_API_KEY || e.SMTP_URL) && !e.EMAIL_FROM) {
+    problems.push('EMAIL_FROM is required with RESEND_API_KEY or SMTP_URL, e.g. "Todos <login@example.com>" (for Resend, on a verified domain)');
   }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
 
@@ -107,12 +129,23 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dataDir,
     authSecret: e.AUTH_SECRET ?? localSecret(dataDir),
     siteUrl: (e.SITE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
-    mail:
-      e.RESEND_API_KEY && e.EMAIL_FROM
-        ? { kind: 'resend', apiKey: e.RESEND_API_KEY, from: e.EMAIL_FROM, apiUrl: e.RESEND_API_URL }
-        : { kind: 'outbox' },
+    mail: mailTransport(e),
     siteName: e.SITE_NAME,
+    signIn: {
+      linkMinutes: e.SIGN_IN_LINK_MINUTES,
+      emailsPerAddress: e.SIGN_IN_EMAILS_PER_ADDRESS,
+      emailsPerIp: e.SIGN_IN_EMAILS_PER_IP,
+      codeAttempts: 5,
+    },
   };
+}
+
+function mailTransport(e: z.infer<typeof envSchema>): MailTransport {
+  if (e.RESEND_API_KEY && e.EMAIL_FROM) {
+    return { kind: 'resend', apiKey: e.RESEND_API_KEY, from: e.EMAIL_FROM, apiUrl: e.RESEND_API_URL };
+  }
+  if (e.SMTP_URL && e.EMAIL_FROM) return { kind: 'smtp', url: e.SMTP_URL, from: e.EMAIL_FROM };
+  return { kind: 'outbox' };
 }
 
 /** Local mode only: a secret generated on first start and kept in the data directory. */

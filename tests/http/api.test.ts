@@ -158,7 +158,7 @@ describe.each(APP_MODES)('HTTP API (%s)', (mode) => {
     await first.signIn(email, app.latestLink);
     const link = new URL(await app.latestLink(email));
     const again = await new HttpClient(app.server.url).fetch(link.pathname + link.search);
-    expect(again.status).toBe(302);
-    expect(again.headers.get('location')).toContain('/signin/error?error=Verification');
+    expect(again.status).toBe(410);
+    expect(await again.text()).toContain('no longer works');
   });
 });

@@ -51,11 +51,19 @@ export class HttpClient {
   async signIn(email: string, latestLink: (email: string) => Promise<string>): Promise<void> {
     const asked = await this.requestSignIn(email);
     if (asked.status !== 302) throw new Error(`Sign-in request answered ${asked.status}`);
-    const link = new URL(await latestLink(email));
-    const callback = await this.fetch(link.pathname + link.search);
+    const callback = await this.confirmLink(await latestLink(email));
     if (callback.status !== 302 || !this.sessionCookie()) {
       throw new Error(`Callback answered ${callback.status} to ${callback.headers.get('location')}`);
     }
+  }
+
+  /** Opens an emailed link (the confirmation page) and presses its "Sign in" button. */
+  async confirmLink(link: string): Promise<Response> {
+    const url = new URL(link);
+    const page = await this.fetch(url.pathname + url.search);
+    const action = /<form method="post" action="([^"]+)"/.exec(await page.text())?.[1];
+    if (page.status !== 200 || !action) throw new Error(`Confirmation page answered ${page.status} without a form`);
+    return this.fetch(action.replace(/&amp;/g, '&'), { method: 'POST', form: {} });
   }
 
   sessionCookie(): string | undefined {

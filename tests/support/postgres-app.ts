@@ -41,7 +41,7 @@ export async function startPostgresApp(options: PostgresAppOptions): Promise<App
 /** The newest sign-in link the Resend stand-in received for `email`. */
 export function latestResendLink(resend: FakeResend, email: string): string {
   const call = resend.calls.findLast((c) => c.body.to.includes(email));
-  const link = call && /https?:\/\/\S+\/api\/auth\/callback\/email\?\S+/.exec(call.body.text)?.[0];
+  const link = call && /https?:\/\/\S+\/signin\/confirm\?\S+/.exec(call.body.text)?.[0];
   if (!link) throw new Error(`No mail for ${email}`);
   return link;
 }

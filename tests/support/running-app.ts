@@ -4,7 +4,7 @@
  * - `postgres`: a real PostgreSQL through the Neon driver and the WebSocket proxy, mail through
  *   Resend's API (answered by a loopback stand-in that records each call).
  */
-import type { Database } from '../../src/lib/db.server.ts';
+import { openDatabase, type Database } from '../../src/lib/db.server.ts';
 import { startAppServer, type AppServer } from './app-server.ts';
 import { emptyDatabase } from './databases.ts';
 import { startFakeResend, type FakeResend } from './fake-resend.ts';
@@ -21,19 +21,29 @@ export interface RunningApp {
   server: AppServer;
   /** The newest sign-in link sent to `email`. */
   latestLink(email: string): Promise<string>;
+  /** The app's database URL (postgres mode only), to start another instance on it. */
+  databaseUrl: string | undefined;
   /** A direct handle on the app's database (postgres mode only) for checking stored state. */
   database: Database | undefined;
   resend: FakeResend | undefined;
   stop(): Promise<void>;
 }
 
-export async function startApp(mode: AppMode): Promise<RunningApp> {
+export interface StartAppOptions {
+  /** Extra environment for the server (limits, another mail transport...). */
+  env?: Record<string, string>;
+  /** Postgres mode: use this database URL (a second instance on the same database). */
+  databaseUrl?: string;
+}
+
+export async function startApp(mode: AppMode, options: StartAppOptions = {}): Promise<RunningApp> {
   if (mode === 'local') {
-    const server = await startAppServer();
+    const server = await startAppServer(options.env ? { env: options.env } : {});
     return {
       mode,
       server,
       database: undefined,
+      databaseUrl: undefined,
       resend: undefined,
       async latestLink(email) {
         const response = await fetch(`${server.url}/dev/mailbox.json?to=${encodeURIComponent(email)}`);
@@ -45,13 +55,21 @@ export async function startApp(mode: AppMode): Promise<RunningApp> {
     };
   }
 
-  const { database, url } = await emptyDatabase('postgres');
+  const { database, url } = options.databaseUrl
+    ? { database: await openDatabase({ url: options.databaseUrl, wsProxy: inject('postgres').wsProxy }), url: options.databaseUrl }
+    : await emptyDatabase('postgres');
   const resend = await startFakeResend();
-  const server = await startPostgresApp({ databaseUrl: url!, wsProxy: inject('postgres').wsProxy, resend });
+  const server = await startPostgresApp({
+    databaseUrl: url!,
+    wsProxy: inject('postgres').wsProxy,
+    resend,
+    ...(options.env ? { env: options.env } : {}),
+  });
   return {
     mode,
     server,
     database,
+    databaseUrl: url,
     resend,
     latestLink: async (email) => latestResendLink(resend, email),
     async stop() {

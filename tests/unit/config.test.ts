@@ -62,7 +62,9 @@ describe('loadConfig', () => {
     ['a short AUTH_SECRET', { ...REMOTE, AUTH_SECRET: 'short' }, /AUTH_SECRET: must be at least 32/],
     ['SITE_URL', { ...REMOTE, SITE_URL: '' }, /SITE_URL is required/],
     ['a relative SITE_URL', { ...REMOTE, SITE_URL: 'todos.example.com' }, /SITE_URL: must be an absolute/],
-    ['a mail transport', { ...REMOTE, RESEND_API_KEY: undefined }, /RESEND_API_KEY is required/],
+    ['a mail transport', { ...REMOTE, RESEND_API_KEY: undefined }, /RESEND_API_KEY or SMTP_URL is required/],
+    ['only one transport', { ...REMOTE, SMTP_URL: 'smtp://localhost:25' }, /set only one of RESEND_API_KEY and SMTP_URL/],
+    ['an SMTP URL', { ...REMOTE, RESEND_API_KEY: undefined, SMTP_URL: 'http://x' }, /SMTP_URL: must look like/],
     ['EMAIL_FROM with Resend', { ...REMOTE, EMAIL_FROM: undefined }, /EMAIL_FROM is required/],
     ['a postgres URL', { ...REMOTE, DATABASE_URL: 'mysql://x' }, /DATABASE_URL: must be a postgres/],
     ['a proxy without scheme', { ...REMOTE, NEON_WS_PROXY: 'ws://localhost:5433/v1' }, /NEON_WS_PROXY/],
@@ -73,7 +75,7 @@ describe('loadConfig', () => {
 
   it('names every problem at once', () => {
     expect(() => loadConfig({ DATABASE_URL: REMOTE.DATABASE_URL })).toThrow(
-      /AUTH_SECRET[\s\S]*SITE_URL[\s\S]*RESEND_API_KEY/,
+      /AUTH_SECRET[\s\S]*SITE_URL[\s\S]*RESEND_API_KEY or SMTP_URL/,
     );
   });
 });

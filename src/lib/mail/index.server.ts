@@ -3,20 +3,30 @@ import type { MailTransport } from '../config.server.ts';
 import type { MailMessage } from './message.ts';
 import { deliverToOutbox } from './outbox.server.ts';
 import { sendWithResend } from './resend.server.ts';
+import { sendWithSmtp } from './smtp.server.ts';
 
-export { MailDeliveryError } from './resend.server.ts';
+export { MailDeliveryError } from './errors.ts';
 
 /** A one-line description for the startup log (never the API key). */
 export function describeTransport(transport: MailTransport): string {
-  return transport.kind === 'resend'
-    ? `Resend (${transport.apiUrl}), from ${transport.from}`
-    : 'local outbox (printed to this log and listed at /dev/mailbox)';
+  switch (transport.kind) {
+    case 'resend':
+      return `Resend (${transport.apiUrl}), from ${transport.from}`;
+    case 'smtp': {
+      const url = new URL(transport.url);
+      return `SMTP (${url.protocol}//${url.host}), from ${transport.from}`;
+    }
+    case 'outbox':
+      return 'local outbox (printed to this log and listed at /dev/mailbox)';
+  }
 }
 
 export async function sendMail(transport: MailTransport, message: MailMessage): Promise<void> {
   switch (transport.kind) {
     case 'resend':
       return sendWithResend(message, transport);
+    case 'smtp':
+      return sendWithSmtp(message, transport);
     case 'outbox':
       return deliverToOutbox(message);
   }

@@ -1,5 +1,6 @@
 /** Sends through Resend's HTTP API (https://resend.com/docs/api-reference/emails/send-email). */
 import type { MailMessage } from './message.ts';
+import { MailDeliveryError } from './errors.ts';
 
 export interface ResendOptions {
   apiKey: string;
@@ -7,10 +8,6 @@ export interface ResendOptions {
   apiUrl: string;
   /** Give up after this long; a hung request must not hold the sign-in form forever. */
   timeoutMs?: number;
-}
-
-export class MailDeliveryError extends Error {
-  override name = 'MailDeliveryError';
 }
 
 export async function sendWithResend(message: MailMessage, options: ResendOptions): Promise<void> {

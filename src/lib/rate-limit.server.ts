@@ -1,0 +1,46 @@
+/**
+ * Fixed-window rate limits stored in Postgres, so every instance of the server shares them.
+ * One statement counts the hit and reports the window, so concurrent requests can't both slip in.
+ */
+import type { Queryable } from './db.server.ts';
+
+export interface RateLimitRule {
+  /** Namespace of the key, e.g. 'signin-email'. */
+  name: string;
+  limit: number;
+  windowSeconds: number;
+}
+
+export interface RateLimitResult {
+  allowed: boolean;
+  count: number;
+  /** Seconds until the window resets (for Retry-After). */
+  retryAfterSeconds: number;
+}
+
+/** Counts one hit for `subject` under `rule`. */
+export async function hitRateLimit(database: Queryable, rule: RateLimitRule, subject: string): Promise<RateLimitResult> {
+  const { rows } = await database.query<{ count: number; retry_after: number }>(
+    `INSERT INTO rate_limits AS r (key, window_start, count, expires)
+     VALUES ($1, now(), 1, now() + make_interval(secs => $2))
+     ON CONFLICT (key) DO UPDATE SET
+       window_start = CASE WHEN r.expires <= now() THEN now() ELSE r.window_start END,
+       count = CASE WHEN r.expires <= now() THEN 1 ELSE r.count + 1 END,
+       expires = CASE WHEN r.expires <= now() THEN now() + make_interval(secs => $2) ELSE r.expires END
+     RETURNING count, GREATEST(1, ceil(extract(epoch FROM r.expires - now())))::int AS retry_after`,
+    [`${rule.name}:${subject}`, rule.windowSeconds],
+  );
+  const row = rows[0]!;
+  return { allowed: row.count <= rule.limit, count: row.count, retryAfterSeconds: row.retry_after };
+}
+
+/** Checks several rules; every rule counts the hit. The answer is the most restrictive one. */
+export async function hitRateLimits(
+  database: Queryable,
+  hits: Array<{ rule: RateLimitRule; subject: string }>,
+): Promise<RateLimitResult> {
+  const results = await Promise.all(hits.map(({ rule, subject }) => hitRateLimit(database, rule, subject)));
+  const refused = results.filter((r) => !r.allowed);
+  if (refused.length === 0) return results[0] ?? { allowed: true, count: 0, retryAfterSeconds: 0 };
+  return refused.reduce((a, b) => (a.retryAfterSeconds >= b.retryAfterSeconds ? a : b));
+}
