@@ -17,6 +17,7 @@ import { describeTransport } from './lib/mail/index.server.ts';
 import { defaultMigrationsDir, migrate, readMigrations } from './lib/migrate.server.ts';
 import { logRequest, requestId } from './lib/request-log.server.ts';
 import { createServingLayer } from './lib/serving.server.ts';
+import { startPruneTimer } from './lib/prune.server.ts';
 
 /**
  * In-flight requests get this long after SIGTERM/SIGINT before their connections are cut
@@ -96,6 +97,8 @@ async function main() {
     server.listen(port, host, resolve);
   });
   const shownHost = host === '127.0.0.1' || host === '::' || host === '0.0.0.0' ? 'localhost' : host;
+  // Expired links, codes, sessions and rate-limit windows go hourly (also: npm run db:prune).
+  startPruneTimer(db);
   log.info(`[server] listening on http://${shownHost}:${port} (site URL ${cfg.siteUrl})`);
 
   const shutdown = async (signal: string) => {

@@ -38,6 +38,13 @@ export function callbackPath(raw: string | null | undefined): string {
   return safeCallbackPath(raw, new URL(config().siteUrl).origin);
 }
 
+/** Removes the session cookie (both names) from the browser. */
+export function clearSessionCookies(cookies: AstroCookies): void {
+  for (const name of SESSION_COOKIE_NAMES) {
+    cookies.delete(name, { path: '/', httpOnly: true, sameSite: 'lax', secure: name.startsWith('__Secure-') });
+  }
+}
+
 export function sessionToken(cookies: AstroCookies): string | undefined {
   for (const name of SESSION_COOKIE_NAMES) {
     const value = cookies.get(name)?.value;

@@ -1,0 +1,108 @@
+/**
+ * /account against the production build on real Postgres: sessions listed, signing out of other
+ * sessions and everywhere, deleting the account with everything it owns, and pruning.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pruneExpired } from '../../src/lib/prune.server.ts';
+import { HttpClient } from '../support/http-client.ts';
+import { startApp, type RunningApp } from '../support/running-app.ts';
+
+let counter = 0;
+const uniqueEmail = (name: string) => `${name}.${Date.now()}.${counter++}@example.com`;
+
+describe('account control', () => {
+  let app: RunningApp;
+  const signedIn = async (email: string) => {
+    const client = new HttpClient(app.server.url);
+    await client.signIn(email, app.latestLink);
+    return client;
+  };
+  beforeAll(async () => {
+    app = await startApp('postgres', { env: { SIGN_IN_EMAILS_PER_IP: '1000', SIGN_IN_EMAILS_PER_ADDRESS: '100' } });
+  });
+  afterAll(async () => app?.stop());
+
+  it('sends visitors to sign in', async () => {
+    const response = await new HttpClient(app.server.url).fetch('/account');
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/signin?callbackUrl=%2Faccount');
+  });
+
+  it('lists the sessions, marks this one, and signs out the others only', async () => {
+    const email = uniqueEmail('multi');
+    const laptop = await signedIn(email);
+    const phone = await signedIn(email);
+    const tablet = await signedIn(email);
+    const page = await (await laptop.fetch('/account')).text();
+    expect(page).toContain(email);
+    expect(page.match(/<tr>/g)?.length).toBe(4); // header + 3 sessions
+    expect(page.match(/This session/g)?.length).toBe(1);
+
+    const done = await laptop.fetch('/account', { form: { action: 'sign-out-others' } });
+    expect(done.headers.get('location')).toBe('/account?ended=2');
+    expect((await laptop.fetch('/api/todos')).status).toBe(200);
+    expect((await phone.fetch('/api/todos')).status).toBe(401);
+    expect((await tablet.fetch('/api/todos')).status).toBe(401);
+  });
+
+  it('signs out everywhere, this session included', async () => {
+    const email = uniqueEmail('everywhere');
+    const one = await signedIn(email);
+    const two = await signedIn(email);
+    const done = await one.fetch('/account', { form: { action: 'sign-out-everywhere' } });
+    expect(done.status).toBe(303);
+    expect(one.sessionCookie()).toBeUndefined();
+    for (const client of [one, two]) expect((await client.fetch('/api/todos')).status).toBe(401);
+    const { rowCount } = await app.database!.query(
+      'SELECT 1 FROM sessions s JOIN users u ON u.id = s."userId" WHERE u.email = $1',
+      [email],
+    );
+    expect(rowCount).toBe(0);
+  });
+
+  it('deletes nothing when the typed address does not match', async () => {
+    const email = uniqueEmail('careful');
+    const client = await signedIn(email);
+    await client.fetch('/api/todos', { json: { content: 'keep me' } });
+    const response = await client.fetch('/account', { form: { action: 'delete-account', confirm: 'someone@example.com' } });
+    expect(response.headers.get('location')).toContain('error=mismatch');
+    expect(await (await client.fetch('/api/todos')).json()).toHaveLength(1);
+  });
+
+  it('deletes the user with their sessions, tokens, codes and todos in one go', async () => {
+    const email = uniqueEmail('leaving');
+    const client = await signedIn(email);
+    const other = await signedIn(email);
+    await client.fetch('/api/todos', { json: { content: 'one' } });
+    await client.fetch('/api/todos', { json: { content: 'two' } });
+    await new HttpClient(app.server.url).requestSignIn(email); // a pending link and code
+    const { rows } = await app.database!.query<{ id: number }>('SELECT id FROM users WHERE email = $1', [email]);
+    const userId = rows[0]!.id;
+
+    const response = await client.fetch('/account', { form: { action: 'delete-account', confirm: email.toUpperCase() } });
+    expect(response.headers.get('location')).toBe('/account/deleted');
+    expect((await other.fetch('/api/todos')).status).toBe(401);
+    const count = async (sql: string, param: unknown) => (await app.database!.query(sql, [param])).rowCount;
+    expect(await count('SELECT 1 FROM users WHERE id = $1', userId)).toBe(0);
+    expect(await count('SELECT 1 FROM sessions WHERE "userId" = $1', userId)).toBe(0);
+    expect(await count('SELECT 1 FROM todos WHERE user_id = $1', userId)).toBe(0);
+    expect(await count('SELECT 1 FROM verification_token WHERE identifier = $1', email)).toBe(0);
+    expect(await count('SELECT 1 FROM sign_in_codes WHERE identifier = $1', email)).toBe(0);
+  });
+
+  it('prunes expired links, codes, sessions and rate-limit windows, and nothing live', async () => {
+    const email = uniqueEmail('prune');
+    const live = await signedIn(email);
+    await new HttpClient(app.server.url).requestSignIn(uniqueEmail('stale'));
+    const db = app.database!;
+    await db.query(`UPDATE verification_token SET expires = now() - interval '1 minute' WHERE identifier LIKE 'stale.%'`);
+    await db.query(`UPDATE sign_in_codes SET expires = now() - interval '1 minute' WHERE identifier LIKE 'stale.%'`);
+    await db.query(`INSERT INTO rate_limits (key, window_start, count, expires) VALUES ('test:old', now() - interval '2 hours', 1, now() - interval '1 hour')`);
+    const counts = await pruneExpired(db);
+    expect(counts.verificationTokens).toBeGreaterThanOrEqual(1);
+    expect(counts.signInCodes).toBeGreaterThanOrEqual(1);
+    expect(counts.rateLimits).toBeGreaterThanOrEqual(1);
+    expect((await db.query(`SELECT 1 FROM verification_token WHERE expires <= now()`)).rowCount).toBe(0);
+    expect((await live.fetch('/api/todos')).status).toBe(200);
+  });
+});
