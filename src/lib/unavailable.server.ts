@@ -53,7 +53,8 @@ export function unavailablePage(): Response {
   });
 }
 
-/** JSON for API routes, the page for everything else. */
+/** JSON for the JSON API, the page for everything else (Auth.js's routes are browser forms). */
 export function unavailableResponse(url: URL): Response {
-  return url.pathname.startsWith('/api/') ? unavailableJson() : unavailablePage();
+  const jsonApi = url.pathname.startsWith('/api/') && !url.pathname.startsWith('/api/auth/');
+  return jsonApi ? unavailableJson() : unavailablePage();
 }

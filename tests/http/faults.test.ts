@@ -86,11 +86,13 @@ describe('database outage while serving (postgres mode)', () => {
       expect(ann.sessionCookie()).toBe(annCookie);
     });
 
-    it('answers a sign-in request without a 500', async () => {
+    it('answers a sign-in request with the friendly 503 page (the rate limit lives in the database)', async () => {
       const response = await new HttpClient(server.url).fetch('/api/auth/signin/email', {
         form: { email: 'someone@example.com', csrfToken: 'x', callbackUrl: '/todos' },
       });
-      expect(response.status).toBeLessThan(500);
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBeTruthy();
+      expect(await response.text()).toContain('Back in a moment');
     });
 
     it('stays alive (healthz 200) and reports not ready (readyz 503)', async () => {
