@@ -48,9 +48,28 @@ export default defineConfig({
     precompress(),
   ],
   server: { port: 4321 },
+  // Shiki colours code with inline styles, which the Content-Security-Policy below forbids;
+  // Prism uses classes (styled in global.css) instead.
+  markdown: { syntaxHighlight: 'prism' },
   // src/middleware.ts refuses cross-origin writes for every content type (JSON included) against
   // the configured SITE_URL; Astro's own check covers forms only and trusts the Host header.
-  security: { checkOrigin: false },
+  security: {
+    checkOrigin: false,
+    // Astro hashes every script and style it emits into a per-page policy (a <meta> element);
+    // nothing else may run or load. frame-ancestors can't be set by <meta>: it is a response header
+    // on every response (src/lib/security-headers.ts).
+    csp: {
+      directives: [
+        "default-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "base-uri 'self'",
+        "object-src 'none'",
+        "frame-src 'self'",
+      ],
+    },
+  },
   vite: {
     plugins: [authAstroWithoutBuildEnv()],
     ssr: {

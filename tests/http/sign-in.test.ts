@@ -268,3 +268,43 @@ describe('when mail cannot be sent', () => {
     });
   });
 });
+
+describe('behind https', () => {
+  it('sets the session cookie HttpOnly, SameSite=Lax and Secure under the __Secure- name', async () => {
+    const app = await startApp('postgres', { env: { SITE_URL: 'https://todos.example.test' } });
+    try {
+      const email = uniqueEmail('https');
+      const browser = new HttpClient(app.server.url);
+      await browser.requestSignIn(email);
+      const link = new URL(await app.latestLink(email));
+      expect(link.origin).toBe('https://todos.example.test');
+      const page = await browser.fetch(link.pathname + link.search);
+      const action = /<form method="post" action="([^"]+)"/.exec(await page.text())![1]!.replace(/&amp;/g, '&');
+      const response = await browser.fetch(action, { method: 'POST', form: {} });
+      expect(response.status).toBe(302);
+      const cookie = response.headers.getSetCookie().find((c) => c.startsWith('__Secure-authjs.session-token='));
+      expect(cookie).toBeTruthy();
+      expect(cookie).toMatch(/;\s*HttpOnly/i);
+      expect(cookie).toMatch(/;\s*Secure/i);
+      expect(cookie).toMatch(/;\s*SameSite=Lax/i);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe('security headers', () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startApp('local');
+  });
+  afterAll(async () => app?.stop());
+
+  it.each(['/', '/signin', '/api/todos', '/signin/confirm?token=x&email=a%40b.co'])('%s carries them', async (path) => {
+    const response = await fetch(`${app.server.url}${path}`, { redirect: 'manual' });
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('referrer-policy')).toBeTruthy();
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  });
+});

@@ -6,15 +6,19 @@
 import type { MailMessage } from './message.ts';
 
 export interface StoredMessage extends MailMessage {
+  /** Increasing number, for /dev/mailbox/<id>.html. */
+  id: number;
   sentAt: string;
 }
 
 /** Enough for a development session; the oldest messages drop off first. */
 const MAX_MESSAGES = 100;
 const messages: StoredMessage[] = [];
+let lastId = 0;
 
 export function deliverToOutbox(message: MailMessage): void {
-  messages.unshift({ ...message, sentAt: new Date().toISOString() });
+  lastId += 1;
+  messages.unshift({ ...message, id: lastId, sentAt: new Date().toISOString() });
   messages.length = Math.min(messages.length, MAX_MESSAGES);
   // The link on its own line, so it can be copied from a terminal.
   console.log(`[mail] local outbox: sign-in link for ${message.to}:\n${message.url}\n`);
@@ -24,4 +28,9 @@ export function deliverToOutbox(message: MailMessage): void {
 export function listOutbox(to?: string): StoredMessage[] {
   const wanted = to?.trim().toLowerCase();
   return wanted ? messages.filter((m) => m.to.toLowerCase() === wanted) : [...messages];
+}
+
+/** One message by id, if it is still kept. */
+export function outboxMessage(id: number): StoredMessage | undefined {
+  return messages.find((m) => m.id === id);
 }
