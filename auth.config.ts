@@ -14,6 +14,10 @@ import { sendMail } from './src/lib/mail/index.server.ts';
 import { signInMessage } from './src/lib/mail/message.ts';
 import { currentSignInRequest } from './src/lib/sign-in-request.server.ts';
 import { deleteCodes, formatCode, newCode, tokenForCode } from './src/lib/sign-in-codes.server.ts';
+import { log } from './src/lib/log.server.ts';
+
+/** Auth.js errors a visitor causes (a used or wrong link or code): expected, one line, no stack. */
+const CLIENT_ERRORS = new Set(['Verification', 'AccessDenied', 'MissingCSRF']);
 
 /** One email provider with the id `email`, whichever transport delivers the message. */
 const emailProvider: EmailConfig = {
@@ -82,6 +86,18 @@ export default defineConfig({
       }
       return `${baseUrl}/todos`;
     },
+  },
+  // Auth.js's messages go through our structured, redacting log.
+  logger: {
+    error(error) {
+      const type = (error as { type?: string }).type ?? error.name;
+      if (CLIENT_ERRORS.has(type)) log.warn(`[auth] ${type}`, { authError: type });
+      else log.error(`[auth] ${type}`, error);
+    },
+    warn(code) {
+      log.warn(`[auth] ${code}`);
+    },
+    debug() {},
   },
   events: {
     // Link or code, whichever was used: the other one must not work afterwards.

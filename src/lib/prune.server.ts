@@ -1,5 +1,6 @@
 /** Removes rows nobody can use any more: expired links, codes, sessions and rate-limit windows. */
 import type { Queryable } from './db.server.ts';
+import { log } from './log.server.ts';
 
 export interface PruneCounts {
   verificationTokens: number;
@@ -25,7 +26,10 @@ export async function pruneExpired(database: Queryable): Promise<PruneCounts> {
 /** Prunes once an hour for the life of the process (never keeps the process alive). */
 export function startPruneTimer(database: Queryable, intervalMs = 60 * 60 * 1000): () => void {
   const timer = setInterval(() => {
-    pruneExpired(database).catch((error: unknown) => console.error('[prune] failed:', (error as Error).message));
+    pruneExpired(database).then(
+      (counts) => log.info('[prune] expired rows removed', { ...counts }),
+      (error: unknown) => log.error('[prune] failed', error),
+    );
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);
