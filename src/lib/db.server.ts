@@ -190,6 +190,22 @@ async function openPglite(dataDir: string): Promise<Database> {
   };
 }
 
+/**
+ * The configured database for command-line tools (migrations, admin). Needs only DATABASE_URL (or
+ * DATA_DIR in local mode), not the web server's secret and mail settings, so a release step can
+ * run with database credentials alone. Local mode migrates as it opens, like the server does.
+ */
+export async function openDatabaseFromEnv(env: Record<string, string | undefined> = process.env): Promise<Database> {
+  const url = env.DATABASE_URL?.trim();
+  if (url) {
+    if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_URL must be a postgres:// or postgresql:// connection string');
+    return openDatabase({ url, wsProxy: env.NEON_WS_PROXY?.trim() || undefined, poolMax: 2 });
+  }
+  const database = await openDatabase({ dataDir: path.join(path.resolve(env.DATA_DIR?.trim() || '.data'), 'pglite') });
+  await migrate(database, defaultMigrationsDir());
+  return database;
+}
+
 const GLOBAL_KEY = Symbol.for('astro-neon-authjs.db');
 type GlobalWithDb = typeof globalThis & { [GLOBAL_KEY]?: Promise<Database> };
 
