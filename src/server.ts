@@ -8,7 +8,8 @@
  * the database pool with it through `globalThis` (see src/lib/db.server.ts).
  */
 import http from 'node:http';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig } from './lib/config.server.ts';
 import { db } from './lib/db.server.ts';
 import { liveness, readiness, type Probe } from './lib/health.server.ts';
@@ -49,16 +50,18 @@ async function main() {
   const applied = await migrate(db, migrationsDir);
   log.info(`[server] database schema up to date (${migrations.length} migrations, ${applied.length} applied now)`);
 
+  // The build to serve: dist/ beside src/, or DIST_DIR (two builds side by side, e.g. blue/green).
+  const distDir = process.env.DIST_DIR
+    ? pathToFileURL(path.resolve(process.env.DIST_DIR) + path.sep)
+    : new URL('../dist/', import.meta.url);
   // The adapter's standalone entry would start its own server on import; we start ours instead.
   process.env.ASTRO_NODE_AUTOSTART = 'disabled';
-  const entry: { handler: http.RequestListener } = await import(
-    new URL('../dist/server/entry.mjs', import.meta.url).href
-  );
+  const entry: { handler: http.RequestListener } = await import(new URL('server/entry.mjs', distDir).href);
 
   let stopping = false;
-  const probe = async (path: string): Promise<Probe | undefined> => {
-    if (path === '/healthz') return liveness();
-    if (path === '/readyz') {
+  const probe = async (pathname: string): Promise<Probe | undefined> => {
+    if (pathname === '/healthz') return liveness();
+    if (pathname === '/readyz') {
       if (stopping) return { status: 503, body: { status: 'draining' } };
       return readiness(db, migrations).catch((error: unknown) => {
         log.error('[server] readiness check failed', error);
@@ -69,7 +72,7 @@ async function main() {
   };
 
   // Build files from memory (compressed, cached, no Astro work); the rest through Astro.
-  const serve = createServingLayer(entry.handler, fileURLToPath(new URL('../dist/client/', import.meta.url)));
+  const serve = createServingLayer(entry.handler, fileURLToPath(new URL('client/', distDir)));
   const server = http.createServer(async (req, res) => {
     const id = requestId(req);
     // Routes (and their error logs) see the same id the log line and the response carry.
@@ -77,8 +80,8 @@ async function main() {
     res.setHeader('X-Request-Id', id);
     logRequest(req, res, id);
 
-    const path = (req.url ?? '/').split('?')[0]!;
-    const health = req.method === 'GET' || req.method === 'HEAD' ? await probe(path) : undefined;
+    const pathname = (req.url ?? '/').split('?')[0]!;
+    const health = req.method === 'GET' || req.method === 'HEAD' ? await probe(pathname) : undefined;
     if (health) {
       res.writeHead(health.status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
       res.end(req.method === 'HEAD' ? undefined : JSON.stringify(health.body));
