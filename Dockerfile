@@ -1,0 +1,53 @@
+# syntax=docker/dockerfile:1.7
+# Production image: build with the full toolchain, run with production dependencies only, as the
+# unprivileged `node` user. See README.md, "Deploying" and "Operations".
+#
+#   docker build --build-arg SITE_URL=https://todos.example.com \
+#     --secret id=astro_key,env=ASTRO_KEY -t astro-todos .
+#   docker run -p 4321:4321 -e DATABASE_URL=... -e AUTH_SECRET=... -e SITE_URL=... \
+#     -e RESEND_API_KEY=... -e EMAIL_FROM=... astro-todos
+
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+# 1. Every dependency (the build needs Astro's toolchain).
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
+# 2. The build. SITE_URL is public (canonical URLs and the sitemap in prerendered pages). ASTRO_KEY
+#    comes in as a build secret, not a build argument, so it stays out of the image history; give
+#    every build that serves behind one load balancer the same key (see README, "Scaling out").
+FROM deps AS build
+ARG SITE_URL=http://localhost:4321
+COPY . .
+RUN --mount=type=secret,id=astro_key \
+    if [ -s /run/secrets/astro_key ]; then export ASTRO_KEY="$(cat /run/secrets/astro_key)"; fi; \
+    SITE_URL="$SITE_URL" npm run build
+
+# 3. Production dependencies only (no Vite, no test tools).
+FROM ${NODE_IMAGE} AS prod-deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+# 4. The runtime: Node 24 runs src/server.ts directly (built-in type stripping); code is owned by
+#    root and read-only to the app; only the local-mode data directory is writable.
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=4321
+WORKDIR /app
+COPY --from=prod-deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json auth.config.ts ./
+COPY src ./src
+COPY db ./db
+RUN mkdir -p /app/.data && chown node:node /app/.data
+USER node
+EXPOSE 4321
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4321) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Exec form: node is PID 1 and receives SIGTERM itself (graceful shutdown, up to SHUTDOWN_GRACE_MS).
+STOPSIGNAL SIGTERM
+CMD ["node", "src/server.ts"]
