@@ -5,18 +5,19 @@
  *   users                          list users: todos, live sessions, last sign-in
  *   revoke-sessions <email>        sign the user out everywhere
  *   delete-user <email> --yes      delete the user with their todos and sessions
- *   prune                          delete expired sessions and sign-in tokens
+ *   prune                          delete expired sessions, sign-in links and codes, rate-limit rows
  */
 import { openDatabaseFromEnv } from '../src/lib/db.server.ts';
-import { deleteUser, listUsers, pruneExpired, revokeSessions, UnknownUserError } from '../src/lib/admin.server.ts';
+import { deleteUser, listUsers, revokeSessions, UnknownUserError } from '../src/lib/admin.server.ts';
+import { pruneExpired } from '../src/lib/prune.server.ts';
 import { defaultMigrationsDir, migrationStatus, readMigrations } from '../src/lib/migrate.server.ts';
 
 const USAGE = `Usage: npm run admin -- <command>
 
   users                        list users with todo counts, live sessions and last sign-in
   revoke-sessions <email>      end every session of the user (signed out everywhere)
-  delete-user <email> --yes    delete the user, their todos, sessions and pending sign-in links
-  prune                        delete expired sessions and sign-in tokens
+  delete-user <email> --yes    delete the user, their todos, sessions and pending sign-in links and codes
+  prune                        delete expired sessions, sign-in links and codes, rate-limit rows
 `;
 
 const [command, ...rest] = process.argv.slice(2);
@@ -78,7 +79,10 @@ async function run(): Promise<number> {
       }
       case 'prune': {
         const pruned = await pruneExpired(database);
-        console.log(`Deleted ${pruned.sessions} expired sessions and ${pruned.verificationTokens} expired sign-in tokens.`);
+        console.log(
+          `Deleted ${pruned.sessions} expired sessions, ${pruned.verificationTokens} sign-in links, ` +
+            `${pruned.signInCodes} sign-in codes and ${pruned.rateLimits} rate-limit windows.`,
+        );
         break;
       }
     }

@@ -1,9 +1,10 @@
 /**
- * Operator tasks behind `npm run admin -- <command>`: list users, revoke a user's sessions,
- * delete a user, prune expired rows. Each is one statement (or one transaction) on a Queryable,
- * so it runs the same on Neon, a local Postgres and PGlite.
+ * Operator tasks behind `npm run admin -- <command>`: list users, and by email address revoke a
+ * user's sessions or delete the user (through the same functions the account page uses). Pruning
+ * is prune.server.ts's. Runs the same on Neon, a local Postgres and PGlite.
  */
-import type { Queryable } from './db.server.ts';
+import { deleteAccount, endAllSessions } from './accounts.server.ts';
+import type { Database, Queryable } from './db.server.ts';
 
 export interface UserSummary {
   id: number;
@@ -50,39 +51,24 @@ export async function listUsers(database: Queryable): Promise<UserSummary[]> {
   }));
 }
 
-/** Ends every session of the user (signed out everywhere at their next request); returns how many. */
-export async function revokeSessions(database: Queryable, email: string): Promise<number> {
-  const { rows } = await database.query<{ user_id: number | null; revoked: string | number }>(
-    `WITH target AS (SELECT id FROM users WHERE email = $1),
-          gone AS (DELETE FROM sessions WHERE "userId" = (SELECT id FROM target) RETURNING 1)
-     SELECT (SELECT id FROM target) AS user_id, (SELECT count(*) FROM gone) AS revoked`,
-    [normalizeEmail(email)],
-  );
-  if (rows[0]?.user_id == null) throw new UnknownUserError(email);
-  return Number(rows[0].revoked);
-}
-
-/** Deletes the user; their todos, sessions and accounts go with them (ON DELETE CASCADE). */
-export async function deleteUser(database: Queryable, email: string): Promise<{ id: number; todos: number }> {
+/** The user's id and todo count by email address; UnknownUserError when there is no such user. */
+async function findUser(database: Queryable, email: string): Promise<{ id: number; todos: number }> {
   const { rows } = await database.query<{ id: number; todos: string | number }>(
-    `DELETE FROM users u WHERE u.email = $1
-      RETURNING u.id, (SELECT count(*) FROM todos t WHERE t.user_id = u.id) AS todos`,
+    `SELECT u.id, (SELECT count(*) FROM todos t WHERE t.user_id = u.id) AS todos FROM users u WHERE u.email = $1`,
     [normalizeEmail(email)],
   );
   if (!rows[0]) throw new UnknownUserError(email);
-  // Sign-in links already mailed to the address would create the account again: void them too.
-  await database.query('DELETE FROM verification_token WHERE identifier = $1', [normalizeEmail(email)]);
   return { id: rows[0].id, todos: Number(rows[0].todos) };
 }
 
-export interface PruneResult {
-  sessions: number;
-  verificationTokens: number;
+/** Ends every session of the user (signed out everywhere at their next request); returns how many. */
+export async function revokeSessions(database: Queryable, email: string): Promise<number> {
+  return endAllSessions(database, (await findUser(database, email)).id);
 }
 
-/** Deletes expired sessions and sign-in tokens (Auth.js only removes the ones it happens to read). */
-export async function pruneExpired(database: Queryable, now = new Date()): Promise<PruneResult> {
-  const sessions = await database.query('DELETE FROM sessions WHERE expires < $1', [now]);
-  const tokens = await database.query('DELETE FROM verification_token WHERE expires < $1', [now]);
-  return { sessions: sessions.rowCount, verificationTokens: tokens.rowCount };
+/** Deletes the user with everything about them (the same path as "delete my account"). */
+export async function deleteUser(database: Database, email: string): Promise<{ id: number; todos: number }> {
+  const user = await findUser(database, email);
+  await deleteAccount(database, user.id);
+  return user;
 }

@@ -97,6 +97,7 @@ describe('bad input (postgres mode)', () => {
   let database: Database;
   let ann: HttpClient;
   let annId: number;
+  let bea: HttpClient;
   let own: number;
   /** Contents the valid requests created, in order: the database must end up with exactly these. */
   const expected: string[] = [];
@@ -109,6 +110,7 @@ describe('bad input (postgres mode)', () => {
     const fixture = await signedInClient(database, app.server.url, `ann.${Date.now()}@example.com`);
     ann = fixture.client;
     annId = fixture.userId;
+    bea = (await signedInClient(database, app.server.url, `bea.${Date.now()}@example.com`)).client;
     const created = await ann.fetch('/api/todos', { json: { content: 'the one to poke at' } });
     own = ((await created.json()) as { id: number }).id;
     expected.push('the one to poke at');
@@ -239,6 +241,11 @@ describe('bad input (postgres mode)', () => {
       ['a callback with a made-up token', '/api/auth/callback/email?token=forged&email=a%40example.com', { method: 'GET' }, redirectsTo(/\/signin\/error\?error=Verification/)],
       ['a callback with no token', '/api/auth/callback/email', { method: 'GET' }, isClientSide],
       ['an unknown Auth.js action', '/api/auth/frobnicate', { method: 'GET' }, isClientSide],
+      ['a sign-in code without a pending sign-in', '/signin/code', form({ code: '123456' }), redirectsTo(/^\/signin\?error=code-session/)],
+      ['a sign-in code by GET', '/signin/code', { method: 'GET' }, hasStatus(405)],
+      ['a confirm link with garbage', '/signin/confirm?token=%00%27--&email=%F0%9F&callbackUrl=javascript:alert(1)', { method: 'GET' }, isClientSide],
+      ['a confirm link with nothing', '/signin/confirm', { method: 'GET' }, hasStatus(410)],
+      ['an account action while signed out', '/account', form({ action: 'delete-account', confirm: 'x' }), redirectsTo(/^\/signin\?/)],
       ['sign-out with a JSON body', '/signout', { json: { everything: true } }, redirectsTo(/^\/$/)],
       ['sign-out with a 10 MB body', '/signout', json('x'.repeat(10 * 1024 * 1024), 'application/x-www-form-urlencoded'), isClientSide],
     ];
@@ -246,6 +253,23 @@ describe('bad input (postgres mode)', () => {
     it.each(FORMS)('%s: answered without a 5xx', async (_label, path, init, check) => {
       const response = await new HttpClient(app.server.url).fetch(path, typeof init === 'function' ? await init() : init);
       check(response);
+    });
+
+    // Signed in as Bea (not Ann: nothing here may change anyone's data).
+    const ACCOUNT: Array<[label: string, init: Init, check: (r: Response) => void]> = [
+      ['an unknown action', form({ action: 'frobnicate' }), redirectsTo(/^\/account\?error=unknown-action/)],
+      ['no action', form({}), redirectsTo(/^\/account\?error=unknown-action/)],
+      ['deleting with a wrong confirmation', form({ action: 'delete-account', confirm: 'someone@else.example' }), redirectsTo(/mismatch/)],
+      ['deleting with SQL as confirmation', form({ action: 'delete-account', confirm: "' OR 1=1 --" }), redirectsTo(/mismatch/)],
+      ['a JSON body', { json: { action: 'delete-account' } }, redirectsTo(/^\/account\?error=unknown-action/)],
+      ['a 10 MB body', json(`action=delete-account&confirm=${'x'.repeat(10 * 1024 * 1024)}`, 'application/x-www-form-urlencoded'), isClientSide],
+      // Astro renders a page for any method; what matters here is that PUT changes nothing.
+      ['PUT', { method: 'PUT', body: 'action=sign-out-everywhere', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, notServerError],
+    ];
+
+    it.each(ACCOUNT)('/account with %s: answered without a 5xx, nothing deleted', async (_label, init, check) => {
+      check(await bea.fetch('/account', init));
+      expect((await bea.fetch('/api/todos')).status).toBe(200);
     });
   });
 
@@ -255,7 +279,7 @@ describe('bad input (postgres mode)', () => {
     const all = await database.query<{ n: string }>('SELECT count(*) AS n FROM todos');
     expect(Number(all.rows[0]!.n)).toBe(expected.length);
     const users = await database.query<{ n: string }>('SELECT count(*) AS n FROM users');
-    expect(Number(users.rows[0]!.n)).toBe(1);
+    expect(Number(users.rows[0]!.n)).toBe(2);
     expect(app.server.logs()).not.toMatch(/"status":5\d\d/);
   });
 });
@@ -270,6 +294,10 @@ function redirectsTo(location: RegExp) {
 
 function hasStatus(status: number) {
   return (response: Response) => expect(response.status).toBe(status);
+}
+
+function notServerError(response: Response) {
+  expect(response.status).toBeLessThan(500);
 }
 
 /** A redirect or a 4xx: what a browser can show, never a server error. */

@@ -6,7 +6,8 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { deleteUser, listUsers, pruneExpired, revokeSessions, UnknownUserError } from '../../src/lib/admin.server.ts';
+import { deleteUser, listUsers, revokeSessions, UnknownUserError } from '../../src/lib/admin.server.ts';
+import { pruneExpired } from '../../src/lib/prune.server.ts';
 import type { Database } from '../../src/lib/db.server.ts';
 import { migrate } from '../../src/lib/migrate.server.ts';
 import { BACKENDS, MIGRATIONS_DIR, emptyDatabase, migratedDatabase } from '../support/databases.ts';
@@ -43,7 +44,7 @@ describe.each(BACKENDS)('admin queries on %s', (backend) => {
     database = await migratedDatabase(backend);
   });
   beforeEach(async () => {
-    await database.query('TRUNCATE users, verification_token RESTART IDENTITY CASCADE');
+    await database.query('TRUNCATE users, verification_token, sign_in_codes, rate_limits RESTART IDENTITY CASCADE');
   });
   afterAll(async () => database?.end());
 
@@ -87,10 +88,10 @@ describe.each(BACKENDS)('admin queries on %s', (backend) => {
     expect(await count(database, 'sessions')).toBe(2);
   });
 
-  it('prunes expired sessions and sign-in tokens only', async () => {
+  it('prunes (through prune.server.ts) expired sessions and sign-in tokens only', async () => {
     await seed(database);
-    expect(await pruneExpired(database)).toEqual({ sessions: 1, verificationTokens: 1 });
-    expect(await pruneExpired(database)).toEqual({ sessions: 0, verificationTokens: 0 });
+    expect(await pruneExpired(database)).toEqual({ sessions: 1, verificationTokens: 1, signInCodes: 0, rateLimits: 0 });
+    expect(await pruneExpired(database)).toEqual({ sessions: 0, verificationTokens: 0, signInCodes: 0, rateLimits: 0 });
     expect(await count(database, 'sessions')).toBe(1);
     expect(await count(database, 'verification_token')).toBe(1);
   });
@@ -129,7 +130,7 @@ describe('npm run admin on postgres', () => {
       stderr: expect.stringContaining('No user with the email address nobody@example.com'),
     });
     expect(await admin(url, 'revoke-sessions', 'ann@example.com')).toMatchObject({ code: 0, stdout: 'Revoked 2 sessions of ann@example.com.\n' });
-    expect(await admin(url, 'prune')).toMatchObject({ code: 0, stdout: expect.stringContaining('Deleted 0 expired sessions and 1 expired sign-in tokens') });
+    expect(await admin(url, 'prune')).toMatchObject({ code: 0, stdout: expect.stringContaining('Deleted 0 expired sessions, 1 sign-in links, 0 sign-in codes and 0 rate-limit windows.') });
     expect(await admin(url, 'delete-user', 'bob@example.com')).toMatchObject({ code: 2, stderr: expect.stringContaining('--yes') });
     expect(await admin(url, 'delete-user', 'bob@example.com', '--yes')).toMatchObject({ code: 0, stdout: expect.stringMatching(/Deleted user \d+ \(bob@example.com\) and 1 todo\./) });
     expect(await admin(url, 'frobnicate')).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown command: frobnicate') });
