@@ -44,13 +44,23 @@ export default defineConfig({
     react(),
     auth({ injectEndpoints: false }),
     mdx(),
-    sitemap({ filter: (page) => !/\/(signin|signout|todos|dev)(\/|$)/.test(new URL(page).pathname) }),
+    sitemap({
+      filter: (page) => !/\/(signin|signout|todos|dev)(\/|$)/.test(new URL(page).pathname),
+      // One URL per page, the same as its canonical link: no trailing slash (except the root).
+      serialize: (item) => {
+        const url = new URL(item.url);
+        if (url.pathname !== '/') url.pathname = url.pathname.replace(/\/+$/, '');
+        return { ...item, url: url.href };
+      },
+    }),
     precompress(),
   ],
   server: { port: 4321 },
   // Shiki colours code with inline styles, which the Content-Security-Policy below forbids;
   // Prism uses classes (styled in global.css) instead.
   markdown: { syntaxHighlight: 'prism' },
+  // The sitemap integration writes sitemap-index.xml; crawlers that guess /sitemap.xml find it too.
+  redirects: { '/sitemap.xml': '/sitemap-index.xml' },
   // src/middleware.ts refuses cross-origin writes for every content type (JSON included) against
   // the configured SITE_URL; Astro's own check covers forms only and trusts the Host header.
   security: {

@@ -1,0 +1,37 @@
+/**
+ * Content Layer collections for the pages anonymous visitors read: the landing pages (home,
+ * features, pricing, about) and the documentation. Markdown/MDX files under src/content; the
+ * schema checks their frontmatter at build time, so a page with a missing title fails the build.
+ */
+import { defineCollection } from 'astro:content';
+import { glob } from 'astro/loaders';
+import { z } from 'astro/zod';
+
+const action = z.object({ label: z.string(), href: z.string(), secondary: z.boolean().default(false) });
+
+const pages = defineCollection({
+  loader: glob({ pattern: '*.{md,mdx}', base: './src/content/pages' }),
+  schema: z.object({
+    title: z.string(),
+    /** Meta description and Open Graph description: one or two sentences. */
+    description: z.string().min(50).max(200),
+    heading: z.string(),
+    eyebrow: z.string().optional(),
+    lead: z.string().optional(),
+    actions: z.array(action).default([]),
+    /** Cards shown under the lead (home and features). */
+    cards: z.array(z.object({ title: z.string(), body: z.string() })).default([]),
+  }),
+});
+
+const docs = defineCollection({
+  loader: glob({ pattern: '*.{md,mdx}', base: './src/content/docs' }),
+  schema: z.object({
+    title: z.string(),
+    description: z.string().min(50).max(200),
+    /** Position in the docs navigation (ascending). */
+    order: z.number().int(),
+  }),
+});
+
+export const collections = { pages, docs };
