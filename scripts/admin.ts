@@ -28,9 +28,13 @@ const when = (date: Date | null) => (date ? date.toISOString().replace(/\.\d{3}Z
 
 /** Returns the process exit code: 0 done, 1 failed (unknown user, database error), 2 misuse. */
 async function run(): Promise<number> {
-  if (!command || command === 'help' || flags.has('--help')) {
+  if (!command) {
+    console.error(USAGE);
+    return 2;
+  }
+  if (command === 'help' || flags.has('--help')) {
     console.log(USAGE);
-    return command ? 0 : 2;
+    return 0;
   }
   const needsEmail = command === 'revoke-sessions' || command === 'delete-user';
   if (!['users', 'prune', 'revoke-sessions', 'delete-user'].includes(command)) {
