@@ -1,14 +1,19 @@
-/** The "New todo" form of the todo island: a labelled input; Enter or the button adds. */
+/**
+ * The "New todo" form: a labelled input; Enter or the button adds. Without JavaScript it posts to
+ * /todos/add; with it, the island adds optimistically instead.
+ */
 import { useId, useState, type Ref, type SubmitEvent } from 'react';
-import { CONTENT_MAX } from '../lib/todo-schema.ts';
+import { CONTENT_MAX, type TodoFilter } from '../lib/todo-schema.ts';
+import { FilterField } from './FormFields.tsx';
 
 interface Props {
   /** Adds the (trimmed, non-empty) text; resolves false if the server refused it. */
   onAdd: (content: string) => Promise<boolean>;
+  filter: TodoFilter;
   inputRef?: Ref<HTMLInputElement>;
 }
 
-export function NewTodoForm({ onAdd, inputRef }: Props) {
+export function NewTodoForm({ onAdd, filter, inputRef }: Props) {
   const id = useId();
   const [draft, setDraft] = useState('');
 
@@ -23,12 +28,14 @@ export function NewTodoForm({ onAdd, inputRef }: Props) {
   }
 
   return (
-    <form className="todo-add" onSubmit={handleSubmit}>
+    <form className="todo-add" method="post" action="/todos/add" onSubmit={handleSubmit}>
       <label htmlFor={id}>New todo</label>
+      <FilterField filter={filter} />
       <div className="todo-add__row">
         <input
           id={id}
           ref={inputRef}
+          name="content"
           type="text"
           value={draft}
           onChange={(event) => setDraft(event.target.value)}

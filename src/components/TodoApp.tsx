@@ -1,48 +1,65 @@
 /**
- * The todo list island on /todos. Rendered on the server with the user's todos (`client:load`),
- * so it starts complete; every change shows at once and is undone, with a message, if refused.
+ * The todo list island on /todos. Rendered on the server with the user's todos as plain HTML
+ * forms that work without JavaScript (`client:load` then takes over the same markup); with it,
+ * every change shows at once and is undone, with a message, if refused.
  */
 import { useLayoutEffect, useRef } from 'react';
-import type { Todo } from '../lib/todo-schema.ts';
+import { matchesFilter, type Todo, type TodoFilter } from '../lib/todo-schema.ts';
+import { FilterField } from './FormFields.tsx';
 import { NewTodoForm } from './NewTodoForm.tsx';
+import { TodoFooter } from './TodoFooter.tsx';
 import { TodoRow } from './TodoRow.tsx';
 import { SIGN_IN_URL } from './todo-store.ts';
+import { useFilter } from './useFilter.ts';
 import { useTodos } from './useTodos.ts';
 
-export default function TodoApp({ initialTodos }: { initialTodos: Todo[] }) {
-  const todos = useTodos(initialTodos);
+interface Props {
+  initialTodos: Todo[];
+  initialFilter?: TodoFilter;
+  /** The todo whose editor is open (the no-JS `?edit=<id>` page). */
+  initialEditingId?: number | null;
+  /** A refused no-JS form post's message (`?error=<code>`). */
+  initialError?: string | null;
+}
+
+export default function TodoApp({ initialTodos, initialFilter = 'all', initialEditingId = null, initialError = null }: Props) {
+  const todos = useTodos(initialTodos, initialError);
+  const [filter, setFilter] = useFilter(initialFilter);
   const { items, remaining, message } = todos;
+  const visible = items.filter((item) => matchesFilter(item, filter));
+  const completedCount = items.length - remaining;
+  const allCompleted = items.length > 0 && remaining === 0;
+
   const listRef = useRef<HTMLUListElement>(null);
   const newTodoRef = useRef<HTMLInputElement>(null);
-  // Index of a row just deleted from the UI: focus moves to the row that took its place.
-  const deletedIndex = useRef<number | null>(null);
+  // Position of a row that an action may remove from view (deleted, or filtered out once
+  // toggled); null after bulk actions. If focus went with the row, it moves to a neighbour.
+  const actedIndex = useRef<number | null | undefined>(undefined);
 
-  function handleDelete(key: string) {
-    deletedIndex.current = items.findIndex((item) => item.key === key);
-    todos.remove(key);
+  function actedOn(key: string | null) {
+    actedIndex.current = key === null ? null : visible.findIndex((item) => item.key === key);
   }
 
   useLayoutEffect(() => {
-    const index = deletedIndex.current;
-    if (index === null) return;
-    deletedIndex.current = null;
-    // Only when focus was lost with the removed row; never take it from where the person moved it.
+    const index = actedIndex.current;
+    if (index === undefined) return;
+    actedIndex.current = undefined;
+    // Only when focus was lost with the removed control; never take it from where the person moved it.
     if (document.activeElement && document.activeElement !== document.body) return;
-    const boxes = listRef.current?.querySelectorAll<HTMLInputElement>('input[type="checkbox"]');
-    const next = boxes?.[Math.min(index, boxes.length - 1)];
+    const boxes = listRef.current?.querySelectorAll<HTMLElement>('[role="checkbox"]');
+    const next = index === null ? undefined : boxes?.[Math.min(index, boxes.length - 1)];
     (next ?? newTodoRef.current)?.focus();
-  }, [items]);
+  }, [items, filter]);
 
   return (
     <div className="todo-app">
-      <NewTodoForm onAdd={todos.add} inputRef={newTodoRef} />
+      <NewTodoForm onAdd={todos.add} filter={filter} inputRef={newTodoRef} />
 
       <div className="todo-messages" role="alert">
         {message && (
           <div className="notice notice--error" key={message.id}>
             <p>
-              {message.text}{' '}
-              {message.signIn && <a href={SIGN_IN_URL}>Sign in again</a>}
+              {message.text} {message.signIn && <a href={SIGN_IN_URL}>Sign in again</a>}
             </p>
             <button type="button" className="link-button" onClick={todos.dismissMessage}>
               Dismiss
@@ -58,20 +75,56 @@ export default function TodoApp({ initialTodos }: { initialTodos: Todo[] }) {
         <p className="todo-empty">Nothing to do yet. Add your first todo above.</p>
       ) : (
         <>
-          <ul className="todo-list" aria-label="Todos" ref={listRef}>
-            {items.map((item) => (
-              <TodoRow
-                key={item.key}
-                item={item}
-                onSetCompleted={todos.setCompleted}
-                onSetContent={todos.setContent}
-                onDelete={handleDelete}
-              />
-            ))}
-          </ul>
-          <p className="todo-footer" data-testid="todo-count">
-            {remaining} {remaining === 1 ? 'item' : 'items'} left
-          </p>
+          <form
+            method="post"
+            action="/todos/complete-all"
+            className="todo-toggle-all"
+            onSubmit={(event) => {
+              event.preventDefault();
+              actedOn(null);
+              todos.setAllCompleted(!allCompleted);
+            }}
+          >
+            <input type="hidden" name="completed" value={String(!allCompleted)} />
+            <FilterField filter={filter} />
+            <button type="submit" role="checkbox" aria-checked={allCompleted} className="todo-toggle-all__button">
+              <span className="todo-check" aria-hidden="true" />
+              Mark all as complete
+            </button>
+          </form>
+          {visible.length > 0 ? (
+            <ul className="todo-list" aria-label="Todos" ref={listRef}>
+              {visible.map((item) => (
+                <TodoRow
+                  key={item.key}
+                  item={item}
+                  filter={filter}
+                  initiallyEditing={item.id === initialEditingId}
+                  onSetCompleted={(key, completed) => {
+                    actedOn(key);
+                    todos.setCompleted(key, completed);
+                  }}
+                  onSetContent={todos.setContent}
+                  onDelete={(key) => {
+                    actedOn(key);
+                    todos.remove(key);
+                  }}
+                />
+              ))}
+            </ul>
+          ) : (
+            <p className="todo-empty">{filter === 'active' ? 'Nothing left to do.' : 'Nothing completed yet.'}</p>
+          )}
+          <TodoFooter
+            remaining={remaining}
+            completedCount={completedCount}
+            filter={filter}
+            onFilter={setFilter}
+            onClearCompleted={() => {
+              actedOn(null);
+              todos.clearCompleted();
+            }}
+          />
         </>
       )}
     </div>

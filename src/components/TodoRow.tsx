@@ -1,22 +1,38 @@
 /**
- * One todo in the list: a checkbox named by the todo's text, and Edit / Delete buttons.
- * Editing happens in place: Enter or leaving the field saves, Escape cancels, empty text deletes.
+ * One todo in the list. Every control is a real form, so the row works without JavaScript:
+ * - the check box is a submit button (role="checkbox") posting the explicit new state;
+ * - Edit is a GET to `/todos?edit=<id>`, where the server renders this row's editor;
+ * - Delete posts to /todos/delete.
+ * With JavaScript the island intercepts each submit. Editing happens in place (Edit, or a
+ * double-click on the text): Enter or leaving the editor saves, Escape cancels, empty text deletes.
  */
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
-import { CONTENT_MAX } from '../lib/todo-schema.ts';
+import { useEffect, useId, useRef, useState, type FocusEvent, type KeyboardEvent, type SubmitEvent } from 'react';
+import { CONTENT_MAX, todosPath, type TodoFilter } from '../lib/todo-schema.ts';
+import { FilterField, IdField } from './FormFields.tsx';
 import type { TodoItem } from './todo-store.ts';
 
 interface Props {
   item: TodoItem;
+  filter: TodoFilter;
+  /** Start with the editor open (the no-JS `?edit=<id>` page). */
+  initiallyEditing?: boolean;
   onSetCompleted: (key: string, completed: boolean) => void;
   onSetContent: (key: string, content: string) => void;
   onDelete: (key: string) => void;
 }
 
-export function TodoRow({ item, onSetCompleted, onSetContent, onDelete }: Props) {
-  const checkboxId = useId();
+/** Runs `action` instead of posting the form. */
+function intercept(action: () => void) {
+  return (event: SubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    action();
+  };
+}
+
+export function TodoRow({ item, filter, initiallyEditing = false, onSetCompleted, onSetContent, onDelete }: Props) {
+  const textId = useId();
   const hintId = useId();
-  const [editing, setEditing] = useState(false);
+  const [editing, setEditing] = useState(initiallyEditing);
   const [draft, setDraft] = useState(item.content);
   const editInputRef = useRef<HTMLInputElement>(null);
   const editButtonRef = useRef<HTMLButtonElement>(null);
@@ -64,28 +80,45 @@ export function TodoRow({ item, onSetCompleted, onSetContent, onDelete }: Props)
     }
   }
 
-  const className = [
-    'todo-item',
-    item.completed && 'todo-item--done',
-    item.pending && 'todo-item--pending',
-  ]
+  /** Leaving the editor saves; moving between its own field, Save and Cancel doesn't. */
+  function handleEditorBlur(event: FocusEvent<HTMLFormElement>) {
+    if (event.relatedTarget instanceof Node && event.currentTarget.contains(event.relatedTarget)) return;
+    finishEditing(true, false);
+  }
+
+  const className = ['todo-item', item.completed && 'todo-item--done', item.pending && 'todo-item--pending']
     .filter(Boolean)
     .join(' ');
 
   return (
     <li className={className} data-testid="todo-item" aria-busy={item.pending || undefined}>
-      <input
-        id={checkboxId}
-        type="checkbox"
-        checked={item.completed}
-        onChange={(event) => onSetCompleted(item.key, event.target.checked)}
-        // While editing, the visible label is replaced by the input: keep the checkbox named.
-        aria-label={editing ? item.content : undefined}
-      />
+      <form method="post" action="/todos/toggle" onSubmit={intercept(() => onSetCompleted(item.key, !item.completed))}>
+        <IdField id={item.id} />
+        <input type="hidden" name="completed" value={String(!item.completed)} />
+        <FilterField filter={filter} />
+        <button
+          type="submit"
+          role="checkbox"
+          className="todo-check"
+          aria-checked={item.completed}
+          // While editing, the text is replaced by the editor: keep the check box named.
+          aria-labelledby={editing ? undefined : textId}
+          aria-label={editing ? item.content : undefined}
+        />
+      </form>
       {editing ? (
-        <>
+        <form
+          method="post"
+          action="/todos/edit"
+          className="todo-item__editor"
+          onSubmit={intercept(() => finishEditing(true, true))}
+          onBlur={handleEditorBlur}
+        >
+          <IdField id={item.id} />
+          <FilterField filter={filter} />
           <input
             ref={editInputRef}
+            name="content"
             className="todo-item__edit"
             type="text"
             aria-label="Edit todo"
@@ -94,37 +127,57 @@ export function TodoRow({ item, onSetCompleted, onSetContent, onDelete }: Props)
             maxLength={CONTENT_MAX}
             autoComplete="off"
             enterKeyHint="done"
+            autoFocus
             onChange={(event) => setDraft(event.target.value)}
             onKeyDown={handleEditKeyDown}
-            onBlur={() => finishEditing(true, false)}
           />
           <span id={hintId} className="visually-hidden">
             Enter saves, Escape cancels. Saving empty text deletes the todo.
           </span>
-        </>
+          <button type="submit" className="button button--small">
+            Save
+          </button>
+          <a
+            href={todosPath(filter)}
+            className="button button--small button--secondary"
+            onClick={(event) => {
+              event.preventDefault();
+              finishEditing(false, true);
+            }}
+          >
+            Cancel
+          </a>
+        </form>
       ) : (
         <>
-          <label htmlFor={checkboxId} className="todo-item__text">
+          <span id={textId} className="todo-item__text" onDoubleClick={startEditing}>
             {item.content}
-          </label>
+          </span>
           <div className="todo-item__actions">
-            <button
-              ref={editButtonRef}
-              type="button"
-              className="button button--small button--secondary"
-              aria-label={`Edit “${item.content}”`}
-              onClick={startEditing}
-            >
-              Edit
-            </button>
-            <button
-              type="button"
-              className="button button--small button--danger"
-              aria-label={`Delete “${item.content}”`}
-              onClick={() => onDelete(item.key)}
-            >
-              Delete
-            </button>
+            <form method="get" action="/todos" onSubmit={intercept(startEditing)}>
+              {filter !== 'all' && <FilterField filter={filter} />}
+              <button
+                ref={editButtonRef}
+                type="submit"
+                name="edit"
+                value={item.id}
+                className="button button--small button--secondary"
+                aria-label={`Edit “${item.content}”`}
+              >
+                Edit
+              </button>
+            </form>
+            <form method="post" action="/todos/delete" onSubmit={intercept(() => onDelete(item.key))}>
+              <IdField id={item.id} />
+              <FilterField filter={filter} />
+              <button
+                type="submit"
+                className="button button--small button--danger"
+                aria-label={`Delete “${item.content}”`}
+              >
+                Delete
+              </button>
+            </form>
           </div>
         </>
       )}

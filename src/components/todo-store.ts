@@ -9,6 +9,13 @@
  * item; when the answer arrives the store compares the item with the confirmed state and sends
  * the difference, with explicit values. So rapid clicks on a checkbox end, on screen and on the
  * server, in the state the person chose last, however the responses are ordered.
+ *
+ * Bulk changes (mark all, clear completed) are barriers: they wait until every request sent
+ * before them has been answered, and requests caused after them wait until they are answered, so
+ * the server applies changes in the order the person made them.
+ *
+ * `refresh()` (on focus / visibility) replaces the list with the server's, so two tabs or devices
+ * converge; it only applies when no change of ours is under way, or it would undo one on screen.
  */
 import type { Todo } from '../lib/todo-schema.ts';
 import * as client from '../lib/todos-client.ts';
@@ -38,7 +45,10 @@ export interface TodoState {
 }
 
 /** The API calls the store makes; injectable so the rules can be tested without a server. */
-export type TodoApi = Pick<typeof client, 'createTodo' | 'updateTodo' | 'deleteTodo'>;
+export type TodoApi = Pick<
+  typeof client,
+  'listTodos' | 'createTodo' | 'updateTodo' | 'deleteTodo' | 'completeAll' | 'clearCompleted'
+>;
 
 export const SIGN_IN_URL = '/signin?callbackUrl=/todos';
 
@@ -53,15 +63,24 @@ export class TodoStore {
   private readonly inFlight = new Set<number>();
   /** Keys of new todos deleted before the server had created them. */
   private readonly deletedBeforeCreated = new Set<string>();
+  /** Requests sent and not yet answered. */
+  private readonly outstanding = new Set<Promise<unknown>>();
+  /** Set while a bulk request waits for its turn or is under way; later requests wait for it. */
+  private barrier: Promise<void> | null = null;
+  /** Bumped by every change the person makes; a refresh that saw it move is out of date. */
+  private changeCount = 0;
+  private refreshing = false;
+  /** A refresh was asked for while busy: run it once everything is answered. */
+  private refreshWanted = false;
   private nextTempId = -1;
   private messageId = 0;
 
-  constructor(initialTodos: Todo[], api: TodoApi = client) {
+  constructor(initialTodos: Todo[], api: TodoApi = client, initialError: string | null = null) {
     this.api = api;
     for (const todo of initialTodos) this.confirmed.set(todo.id, todo);
     this.state = {
       items: initialTodos.map((todo) => ({ ...todo, key: String(todo.id), pending: false })),
-      message: null,
+      message: initialError ? { id: ++this.messageId, text: initialError, signIn: false } : null,
       announcement: '',
     };
   }
@@ -79,6 +98,7 @@ export class TodoStore {
     if (!text) return true;
     const tempId = this.nextTempId--;
     const key = `new${-tempId}`;
+    this.changeCount++;
     const item: TodoItem = {
       id: tempId,
       content: text,
@@ -91,7 +111,7 @@ export class TodoStore {
 
     let saved: Todo;
     try {
-      saved = await this.api.createTodo(text);
+      saved = await this.send(() => this.api.createTodo(text));
     } catch (error) {
       const wasDeleted = this.deletedBeforeCreated.delete(key);
       this.removeItem(key);
@@ -123,6 +143,7 @@ export class TodoStore {
   setCompleted = (key: string, completed: boolean): void => {
     const item = this.find(key);
     if (!item || item.completed === completed) return;
+    this.changeCount++;
     this.replaceItem(key, { ...item, completed });
     void this.sync(key);
   };
@@ -134,6 +155,7 @@ export class TodoStore {
     const text = content.trim();
     if (!text) return this.remove(key);
     if (text === item.content) return;
+    this.changeCount++;
     this.replaceItem(key, { ...item, content: text });
     void this.sync(key);
   };
@@ -142,6 +164,7 @@ export class TodoStore {
   remove = (key: string): void => {
     const item = this.find(key);
     if (!item) return;
+    this.changeCount++;
     this.removeItem(key);
     this.announce(`Deleted “${item.content}”`);
     if (item.pending) {
@@ -156,21 +179,79 @@ export class TodoStore {
     this.setState({ ...this.state, message: null });
   };
 
+  /** Mark every todo done (or not done): one request, and the screen changes at once. */
+  setAllCompleted = (completed: boolean): void => {
+    const { items } = this.state;
+    if (items.every((item) => item.completed === completed)) return;
+    this.changeCount++;
+    this.setItems(items.map((item) => ({ ...item, completed })));
+    this.announce(completed ? 'Marked all todos as complete' : 'Marked all todos as incomplete');
+    void this.completeAllOnServer(completed);
+  };
+
+  /** Delete every completed todo: one request, and they leave the screen at once. */
+  clearCompleted = (): void => {
+    const done = this.state.items.filter((item) => item.completed);
+    if (done.length === 0) return;
+    this.changeCount++;
+    this.setItems(this.state.items.filter((item) => !item.completed));
+    for (const item of done) if (item.pending) this.deletedBeforeCreated.add(item.key);
+    this.announce(`Cleared ${done.length} completed ${done.length === 1 ? 'todo' : 'todos'}`);
+    void this.clearOnServer(done.filter((item) => !item.pending));
+  };
+
+  /**
+   * Replace the list with the server's (another tab or device may have changed it). Skipped, and
+   * retried once everything is answered, while any change of ours is under way.
+   */
+  refresh = async (): Promise<void> => {
+    if (this.refreshing) return;
+    if (this.busy()) {
+      this.refreshWanted = true;
+      return;
+    }
+    this.refreshing = true;
+    const changesBefore = this.changeCount;
+    try {
+      const todos = await this.api.listTodos();
+      if (this.changeCount !== changesBefore || this.busy()) {
+        this.refreshWanted = true; // changed meanwhile: this list may predate that change
+        return;
+      }
+      this.confirmed.clear();
+      for (const todo of todos) this.confirmed.set(todo.id, todo);
+      const keys = new Map(this.state.items.map((item) => [item.id, item.key]));
+      this.setItems(todos.map((todo) => ({ ...todo, key: keys.get(todo.id) ?? String(todo.id), pending: false })));
+    } catch (error) {
+      // A network blip is retried on the next focus; an ended session needs the person.
+      if (error instanceof ApiError && error.status === 401) this.fail(error, 'The list couldn’t be refreshed');
+    } finally {
+      this.refreshing = false;
+    }
+  };
+
   /** Send the difference between the item on screen and the server's state, one PATCH at a time. */
   private async sync(key: string): Promise<void> {
-    const item = this.find(key);
-    if (!item || item.pending || this.inFlight.has(item.id)) return;
-    const { id } = item;
-    const base = this.confirmed.get(id);
-    if (!base) return;
-    const patch: client.TodoPatch = {};
-    if (item.completed !== base.completed) patch.completed = item.completed;
-    if (item.content !== base.content) patch.content = item.content;
-    if (patch.completed === undefined && patch.content === undefined) return;
-
+    const first = this.find(key);
+    if (!first || first.pending || this.inFlight.has(first.id)) return;
+    const { id } = first;
     this.inFlight.add(id);
+    // Computed after any bulk change ahead of it, so the difference is against the latest state.
+    await this.waitForBarrier();
+    const item = this.find(key);
+    const base = this.confirmed.get(id);
+    const patch: client.TodoPatch = {};
+    if (item && base) {
+      if (item.completed !== base.completed) patch.completed = item.completed;
+      if (item.content !== base.content) patch.content = item.content;
+    }
+    if (!item || !base || (patch.completed === undefined && patch.content === undefined)) {
+      this.inFlight.delete(id);
+      return;
+    }
+
     try {
-      const saved = await this.api.updateTodo(id, patch);
+      const saved = await this.send(() => this.api.updateTodo(id, patch));
       this.inFlight.delete(id);
       this.confirmed.set(id, saved);
       const current = this.find(key);
@@ -195,9 +276,104 @@ export class TodoStore {
     }
   }
 
+  private async completeAllOnServer(completed: boolean): Promise<void> {
+    let saved: Todo[];
+    try {
+      saved = await this.sendAlone(() => this.api.completeAll(completed));
+    } catch (error) {
+      // Each todo the bulk change set goes back to its last confirmed state.
+      this.setItems(
+        this.state.items.map((item) => {
+          const base = this.confirmed.get(item.id);
+          return base && !item.pending && item.completed === completed ? { ...item, completed: base.completed } : item;
+        }),
+      );
+      this.fail(error, `Marking all as ${completed ? 'complete' : 'incomplete'} failed`);
+      this.syncAll();
+      return;
+    }
+    for (const todo of saved) this.confirmed.set(todo.id, todo);
+    this.syncAll(); // send anything changed while the bulk request was out
+  }
+
+  private async clearOnServer(removed: TodoItem[]): Promise<void> {
+    let deletedIds: number[];
+    try {
+      ({ deletedIds } = await this.sendAlone(() => this.api.clearCompleted()));
+    } catch (error) {
+      for (const item of removed) this.insertInOrder(item);
+      this.fail(error, 'Clearing completed todos failed');
+      this.syncAll();
+      return;
+    }
+    const deleted = new Set(deletedIds);
+    for (const id of deleted) this.confirmed.delete(id);
+    // Completed on the server by another tab: gone there, so gone here too.
+    this.setItems(this.state.items.filter((item) => item.pending || !deleted.has(item.id)));
+    // Not deleted because another tab had un-completed them: they still exist, so show them.
+    if (removed.some((item) => !deleted.has(item.id))) this.refreshWanted = true;
+    this.runWantedRefresh();
+  }
+
+  private syncAll(): void {
+    for (const item of this.state.items) void this.sync(item.key);
+  }
+
+  /** Sends an item request once no bulk request is ahead of it. */
+  private async send<T>(request: () => Promise<T>): Promise<T> {
+    await this.waitForBarrier();
+    return this.track(request());
+  }
+
+  /** Sends a bulk request after every request before it is answered; holds later ones until it is. */
+  private async sendAlone<T>(request: () => Promise<T>): Promise<T> {
+    await this.waitForBarrier();
+    let release = () => {};
+    this.barrier = new Promise<void>((resolve) => (release = resolve));
+    try {
+      while (this.outstanding.size > 0) await Promise.allSettled([...this.outstanding]);
+      return await this.track(request());
+    } finally {
+      this.barrier = null;
+      release();
+    }
+  }
+
+  private async waitForBarrier(): Promise<void> {
+    while (this.barrier) await this.barrier;
+  }
+
+  private track<T>(promise: Promise<T>): Promise<T> {
+    this.outstanding.add(promise);
+    const settle = () => {
+      this.outstanding.delete(promise);
+      // After the caller's own continuation (which may clear inFlight) has run.
+      setTimeout(() => this.runWantedRefresh(), 0);
+    };
+    promise.then(settle, settle);
+    return promise;
+  }
+
+  private runWantedRefresh(): void {
+    if (!this.refreshWanted || this.busy()) return;
+    this.refreshWanted = false;
+    void this.refresh();
+  }
+
+  /** True while any change of ours is unsent or unanswered. */
+  private busy(): boolean {
+    return (
+      this.outstanding.size > 0 ||
+      this.inFlight.size > 0 ||
+      this.barrier !== null ||
+      this.state.items.some((item) => item.pending) ||
+      this.deletedBeforeCreated.size > 0
+    );
+  }
+
   private async deleteOnServer(item: TodoItem): Promise<void> {
     try {
-      await this.api.deleteTodo(item.id);
+      await this.send(() => this.api.deleteTodo(item.id));
       this.confirmed.delete(item.id);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {

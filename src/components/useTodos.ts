@@ -1,8 +1,9 @@
 /**
  * React binding for `TodoStore`: one store per island instance, created from the server-rendered
- * todos, read with `useSyncExternalStore` so the first client render matches the HTML.
+ * todos, read with `useSyncExternalStore` so the first client render matches the HTML. Refreshes
+ * from the server whenever the tab regains focus or becomes visible, so tabs and devices converge.
  */
-import { useState, useSyncExternalStore } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { Todo } from '../lib/todo-schema.ts';
 import { TodoStore, type TodoState } from './todo-store.ts';
 
@@ -13,13 +14,28 @@ export interface UseTodos extends TodoState {
   setCompleted: TodoStore['setCompleted'];
   setContent: TodoStore['setContent'];
   remove: TodoStore['remove'];
+  setAllCompleted: TodoStore['setAllCompleted'];
+  clearCompleted: TodoStore['clearCompleted'];
   dismissMessage: TodoStore['dismissMessage'];
 }
 
-/** The todo list and its mutations, starting from `initialTodos`. */
-export function useTodos(initialTodos: Todo[]): UseTodos {
-  const [store] = useState(() => new TodoStore(initialTodos));
+/** The todo list and its mutations, starting from `initialTodos` (and a message, if any). */
+export function useTodos(initialTodos: Todo[], initialError: string | null = null): UseTodos {
+  const [store] = useState(() => new TodoStore(initialTodos, undefined, initialError));
   const state = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
+
+  useEffect(() => {
+    const refreshIfVisible = () => {
+      if (document.visibilityState === 'visible') void store.refresh();
+    };
+    window.addEventListener('focus', refreshIfVisible);
+    document.addEventListener('visibilitychange', refreshIfVisible);
+    return () => {
+      window.removeEventListener('focus', refreshIfVisible);
+      document.removeEventListener('visibilitychange', refreshIfVisible);
+    };
+  }, [store]);
+
   return {
     ...state,
     remaining: state.items.filter((item) => !item.completed).length,
@@ -27,6 +43,8 @@ export function useTodos(initialTodos: Todo[]): UseTodos {
     setCompleted: store.setCompleted,
     setContent: store.setContent,
     remove: store.remove,
+    setAllCompleted: store.setAllCompleted,
+    clearCompleted: store.clearCompleted,
     dismissMessage: store.dismissMessage,
   };
 }

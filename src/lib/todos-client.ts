@@ -48,6 +48,16 @@ export function deleteTodo(id: number): Promise<void> {
   return request<void>('DELETE', `${BASE}/${id}`);
 }
 
+/** Set every todo to `completed` (one request, one statement); resolves with the whole list. */
+export function completeAll(completed: boolean): Promise<Todo[]> {
+  return request<Todo[]>('POST', `${BASE}/complete-all`, { completed });
+}
+
+/** Delete every completed todo (one request, one statement); resolves with the deleted ids. */
+export function clearCompleted(): Promise<{ deletedIds: number[] }> {
+  return request<{ deletedIds: number[] }>('DELETE', `${BASE}/completed`);
+}
+
 async function request<T>(
   method: string,
   url: string,
@@ -101,6 +111,8 @@ function defaultMessage(status: number): string {
       return 'Your session has ended. Sign in again.';
     case 404:
       return 'That todo no longer exists.';
+    case 409:
+      return 'That conflicts with what is stored. Reload and try again.';
     case 413:
       return 'That is too long.';
     case 429:

@@ -1,8 +1,8 @@
 import { requireUser } from '../../../lib/auth.server.ts';
 import { db } from '../../../lib/db.server.ts';
-import { apiRoute, json, methodNotAllowed, readJson } from '../../../lib/http.server.ts';
+import { HttpError, apiRoute, json, methodNotAllowed, readJson } from '../../../lib/http.server.ts';
 import { createTodoSchema } from '../../../lib/todo-schema.ts';
-import { createTodo, listTodos } from '../../../lib/todos.server.ts';
+import { TodoLimitError, createTodo, listTodos } from '../../../lib/todos.server.ts';
 
 /** GET /api/todos: the signed-in user's todos, oldest first. */
 export const GET = apiRoute(async ({ locals }) => {
@@ -10,11 +10,16 @@ export const GET = apiRoute(async ({ locals }) => {
   return json(await listTodos(db, user.id));
 });
 
-/** POST /api/todos {content}: creates a todo. */
+/** POST /api/todos {content}: creates a todo; 409 todo_limit_reached at the per-user limit. */
 export const POST = apiRoute(async ({ locals, request }) => {
   const user = requireUser(locals);
   const { content } = await readJson(request, createTodoSchema);
-  return json(await createTodo(db, user.id, content), 201);
+  try {
+    return json(await createTodo(db, user.id, content), 201);
+  } catch (error) {
+    if (error instanceof TodoLimitError) throw new HttpError(409, 'todo_limit_reached', error.message);
+    throw error;
+  }
 });
 
 export const ALL = methodNotAllowed(['GET', 'POST']);

@@ -1,0 +1,150 @@
+/**
+ * The no-JavaScript side of /todos: plain HTML forms post here (`/todos/<action>`), the change is
+ * made with the same schema and the same owner-scoped queries as the JSON API, and the answer is
+ * always a 303 back to the list with the filter the person was on (plus `error=<code>` when the
+ * change was refused). Bad input never becomes a 500; messages come from a fixed table, so
+ * nothing from the request is ever echoed into the page.
+ */
+import { z } from 'zod';
+import type { Queryable } from './db.server.ts';
+import { HttpError, readBodyText } from './http.server.ts';
+import { CONTENT_MAX, TODO_LIMIT, contentSchema, parseFilter, parseTodoId, todosPath, type TodoFilter } from './todo-schema.ts';
+import { TodoLimitError, clearCompleted, createTodo, deleteTodo, setAllCompleted, updateTodo } from './todos.server.ts';
+
+/** What each `?error=` code on /todos says. */
+const FORM_ERRORS = {
+  too_long: `That todo is too long: keep it to ${CONTENT_MAX} characters.`,
+  invalid: 'That change couldn’t be made: the form was incomplete or invalid.',
+  not_found: 'That todo no longer exists (deleted in another tab?).',
+  limit: `You can have at most ${TODO_LIMIT.toLocaleString('en')} todos. Delete some to add more.`,
+  server_error: 'The server had a problem and nothing was changed. Try again.',
+} as const;
+
+export type FormErrorCode = keyof typeof FORM_ERRORS;
+
+/** The message for `?error=<code>`; null for no code or an unknown one. */
+export function formErrorMessage(code: string | null): string | null {
+  return code && Object.hasOwn(FORM_ERRORS, code) ? FORM_ERRORS[code as FormErrorCode] : null;
+}
+
+export const FORM_ACTIONS = ['add', 'toggle', 'edit', 'delete', 'clear-completed', 'complete-all'] as const;
+export type FormAction = (typeof FORM_ACTIONS)[number];
+
+export function isFormAction(raw: string | undefined): raw is FormAction {
+  return (FORM_ACTIONS as readonly string[]).includes(raw ?? '');
+}
+
+/** A refusal that sends the person back to the list with a message. */
+class FormRefusal extends Error {
+  readonly code: FormErrorCode;
+  /** Reopen this todo's editor (a refused edit keeps the person where they were). */
+  readonly editId: number | undefined;
+  constructor(code: FormErrorCode, editId?: number) {
+    super(code);
+    this.code = code;
+    this.editId = editId;
+  }
+}
+
+const booleanField = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+function requireId(form: URLSearchParams): number {
+  const id = parseTodoId(form.get('id') ?? undefined);
+  if (id === null) throw new FormRefusal('invalid');
+  return id;
+}
+
+function requireCompleted(form: URLSearchParams): boolean {
+  const parsed = booleanField.safeParse(form.get('completed'));
+  if (!parsed.success) throw new FormRefusal('invalid');
+  return parsed.data;
+}
+
+/** Trimmed content checked by the API's schema; `null` when it is empty after trimming. */
+function optionalContent(form: URLSearchParams, editId?: number): string | null {
+  const raw = form.get('content');
+  if (raw === null) throw new FormRefusal('invalid', editId);
+  if (raw.trim() === '') return null;
+  const parsed = contentSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw new FormRefusal(raw.trim().length > CONTENT_MAX ? 'too_long' : 'invalid', editId);
+}
+
+/** Applies one form action for `userId`. Resolves when done; throws FormRefusal when refused. */
+async function apply(database: Queryable, userId: number, action: FormAction, form: URLSearchParams): Promise<void> {
+  switch (action) {
+    case 'add': {
+      const content = optionalContent(form);
+      if (content === null) return; // TodoMVC: an empty todo is simply not added
+      try {
+        await createTodo(database, userId, content);
+      } catch (error) {
+        if (error instanceof TodoLimitError) throw new FormRefusal('limit');
+        throw error;
+      }
+      return;
+    }
+    case 'toggle': {
+      const id = requireId(form);
+      if (!(await updateTodo(database, userId, id, { completed: requireCompleted(form) }))) {
+        throw new FormRefusal('not_found');
+      }
+      return;
+    }
+    case 'edit': {
+      const id = requireId(form);
+      const content = optionalContent(form, id);
+      // Saving empty text deletes the todo, as in the app.
+      const done = content === null ? await deleteTodo(database, userId, id) : await updateTodo(database, userId, id, { content });
+      if (!done) throw new FormRefusal('not_found');
+      return;
+    }
+    case 'delete': {
+      if (!(await deleteTodo(database, userId, requireId(form)))) throw new FormRefusal('not_found');
+      return;
+    }
+    case 'clear-completed':
+      await clearCompleted(database, userId);
+      return;
+    case 'complete-all':
+      await setAllCompleted(database, userId, requireCompleted(form));
+      return;
+  }
+}
+
+/** Reads an urlencoded form body (bounded like JSON bodies). */
+async function readForm(request: Request): Promise<URLSearchParams> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!/^application\/x-www-form-urlencoded\b/i.test(type)) throw new FormRefusal('invalid');
+  try {
+    return new URLSearchParams(await readBodyText(request));
+  } catch (error) {
+    if (error instanceof HttpError && error.status === 413) throw new FormRefusal('too_long');
+    throw error;
+  }
+}
+
+/**
+ * Handles a posted todo form and answers where to send the browser (always the list, with the
+ * filter from the form's `filter` field, and `error` when the change was refused).
+ */
+export async function handleTodoForm(
+  database: Queryable,
+  userId: number,
+  action: FormAction,
+  request: Request,
+): Promise<string> {
+  let filter: TodoFilter = 'all';
+  try {
+    const form = await readForm(request);
+    filter = parseFilter(form.get('filter'));
+    await apply(database, userId, action, form);
+    return todosPath(filter);
+  } catch (error) {
+    if (error instanceof FormRefusal) {
+      return todosPath(filter, { ...(error.editId ? { edit: String(error.editId) } : {}), error: error.code });
+    }
+    console.error(`[todos] form ${action} failed:`, error);
+    return todosPath(filter, { error: 'server_error' });
+  }
+}

@@ -1,0 +1,14 @@
+import { requireUser } from '../../../lib/auth.server.ts';
+import { db } from '../../../lib/db.server.ts';
+import { apiRoute, json, methodNotAllowed, readJson } from '../../../lib/http.server.ts';
+import { completeAllSchema } from '../../../lib/todo-schema.ts';
+import { setAllCompleted } from '../../../lib/todos.server.ts';
+
+/** POST /api/todos/complete-all {completed}: sets every todo of the user; 200 the whole list. */
+export const POST = apiRoute(async ({ locals, request }) => {
+  const user = requireUser(locals);
+  const { completed } = await readJson(request, completeAllSchema);
+  return json(await setAllCompleted(db, user.id, completed));
+});
+
+export const ALL = methodNotAllowed(['POST']);

@@ -1,0 +1,23 @@
+/**
+ * POST /todos/<action>: the no-JavaScript forms of /todos (add, toggle, edit, delete,
+ * clear-completed, complete-all). Always answers 303 back to the list; the middleware has already
+ * refused cross-origin posts.
+ */
+import type { APIRoute } from 'astro';
+import { db } from '../../lib/db.server.ts';
+import { handleTodoForm, isFormAction } from '../../lib/todo-forms.server.ts';
+
+const redirect = (location: string): Response =>
+  new Response(null, { status: 303, headers: { Location: location, 'Cache-Control': 'no-store' } });
+
+export const POST: APIRoute = async ({ locals, params, request }) => {
+  if (!isFormAction(params.action)) {
+    return new Response('No such action. Go back to /todos.', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+  }
+  const user = locals.session?.user;
+  if (!user) return redirect(`/signin?callbackUrl=${encodeURIComponent('/todos')}`);
+  return redirect(await handleTodoForm(db, user.id, params.action, request));
+};
+
+/** A GET here (a reload of an old URL, a typed address) goes to the list instead. */
+export const ALL: APIRoute = () => redirect('/todos');
