@@ -28,7 +28,7 @@ export function TodoFooter({ remaining, completedCount, filter, onFilter, onClea
   return (
     <div className="todo-footer">
       <p className="todo-footer__count" data-testid="todo-count">
-        {remaining} {remaining === 1 ? 'item' : 'items'} left
+        {`${remaining} ${remaining === 1 ? 'item' : 'items'} left`}
       </p>
       <nav aria-label="Filter todos">
         <ul className="todo-filters">

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createTodoSchema, parseTodoId, updateTodoSchema } from '../../src/lib/todo-schema.ts';
+import {
+  completeAllSchema,
+  createTodoSchema,
+  matchesFilter,
+  parseFilter,
+  parseTodoId,
+  todosPath,
+  updateTodoSchema,
+} from '../../src/lib/todo-schema.ts';
 
 describe('createTodoSchema', () => {
   it.each([
@@ -62,5 +70,57 @@ describe('parseTodoId', () => {
     [undefined, null],
   ])('%s → %s', (raw, expected) => {
     expect(parseTodoId(raw)).toBe(expected);
+  });
+});
+
+describe('completeAllSchema', () => {
+  it.each([[{ completed: true }], [{ completed: false }]])('accepts %j', (input) => {
+    expect(completeAllSchema.parse(input)).toEqual(input);
+  });
+  it.each([[{}], [{ completed: 'true' }], [{ completed: null }], [{ completed: true, userId: 1 }], [[true]]])(
+    'refuses %j',
+    (input) => {
+      expect(completeAllSchema.safeParse(input).success).toBe(false);
+    },
+  );
+});
+
+describe('parseFilter', () => {
+  it.each([
+    ['all', 'all'],
+    ['active', 'active'],
+    ['completed', 'completed'],
+    ['Active', 'all'],
+    ['done', 'all'],
+    ['', 'all'],
+    [null, 'all'],
+    [undefined, 'all'],
+    ['constructor', 'all'],
+  ] as const)('%s → %s', (raw, expected) => {
+    expect(parseFilter(raw)).toBe(expected);
+  });
+});
+
+describe('matchesFilter', () => {
+  it.each([
+    ['all', false, true],
+    ['all', true, true],
+    ['active', false, true],
+    ['active', true, false],
+    ['completed', false, false],
+    ['completed', true, true],
+  ] as const)('%s shows completed=%s: %s', (filter, completed, shown) => {
+    expect(matchesFilter({ completed }, filter)).toBe(shown);
+  });
+});
+
+describe('todosPath', () => {
+  it.each([
+    ['all', {}, '/todos'],
+    ['active', {}, '/todos?filter=active'],
+    ['completed', { error: 'limit' }, '/todos?filter=completed&error=limit'],
+    ['all', { edit: '4' }, '/todos?edit=4'],
+  ] as const)('%s %j → %s', (filter, extra, path) => {
+    expect(todosPath(filter, extra)).toBe(path);
   });
 });

@@ -1,0 +1,197 @@
+/**
+ * The no-JavaScript todo forms (`POST /todos/<action>`) and the server-rendered list, over HTTP
+ * against the production build: every action, its 303 back to the same filter, validation,
+ * ownership and the origin check. What a browser without JavaScript sends, byte for byte.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpClient } from '../support/http-client.ts';
+import { APP_MODES, startApp, type RunningApp } from '../support/running-app.ts';
+
+let counter = 0;
+const uniqueEmail = (name: string) => `${name}.${Date.now()}.${counter++}@example.com`;
+
+/** A `<form>` that posts to /todos/<action> (attributes in any order). */
+const postForm = (action: string) =>
+  new RegExp(`<form(?=[^>]*\\saction="/todos/${action}")(?=[^>]*\\smethod="post")`);
+
+interface TodoJson {
+  id: number;
+  content: string;
+  completed: boolean;
+}
+
+describe.each(APP_MODES)('no-JS todo forms (%s)', (mode) => {
+  let app: RunningApp;
+  let ann: HttpClient;
+  let bob: HttpClient;
+
+  const list = async (client: HttpClient) => (await (await client.fetch('/api/todos')).json()) as TodoJson[];
+  const add = async (client: HttpClient, content: string) =>
+    (await (await client.fetch('/api/todos', { json: { content } })).json()) as TodoJson;
+  /** Posts a form and returns where the 303 sends the browser. */
+  const post = async (client: HttpClient, action: string, form: Record<string, string>) => {
+    const response = await client.fetch(`/todos/${action}`, { form });
+    expect(response.status, `POST /todos/${action}`).toBe(303);
+    return response.headers.get('location');
+  };
+
+  beforeAll(async () => {
+    app = await startApp(mode);
+    ann = new HttpClient(app.server.url);
+    bob = new HttpClient(app.server.url);
+    await ann.signIn(uniqueEmail('ann'), app.latestLink);
+    await bob.signIn(uniqueEmail('bob'), app.latestLink);
+  });
+  afterAll(async () => app?.stop());
+
+  it('sends a visitor without a session to sign in, changing nothing', async () => {
+    const anonymous = new HttpClient(app.server.url);
+    expect(await post(anonymous, 'add', { content: 'sneaky' })).toBe('/signin?callbackUrl=%2Ftodos');
+  });
+
+  it('adds a trimmed todo and redirects back to the same filter; ignores empty text', async () => {
+    expect(await post(ann, 'add', { content: '  buy milk  ', filter: 'active' })).toBe('/todos?filter=active');
+    expect((await list(ann)).map((t) => t.content)).toEqual(['buy milk']);
+    expect(await post(ann, 'add', { content: '   ', filter: 'completed' })).toBe('/todos?filter=completed');
+    expect(await post(ann, 'add', { content: 'bread', filter: 'bogus' })).toBe('/todos');
+    expect((await list(ann)).map((t) => t.content)).toEqual(['buy milk', 'bread']);
+  });
+
+  it.each([
+    ['too long', { content: 'x'.repeat(501) }, '/todos?error=too_long'],
+    ['with a NUL byte', { content: 'a\u0000b' }, '/todos?error=invalid'],
+    ['without a content field', { title: 'x' }, '/todos?error=invalid'],
+    ['over the body limit', { content: 'y'.repeat(20_000), filter: 'active' }, '/todos?error=too_long'],
+  ])('refuses a new todo %s with a message, storing nothing', async (_label, form, location) => {
+    const before = await list(ann);
+    expect(await post(ann, 'add', form)).toBe(location);
+    expect(await list(ann)).toEqual(before);
+  });
+
+  it('refuses a body that isn’t a urlencoded form', async () => {
+    const response = await ann.fetch('/todos/add', {
+      method: 'POST',
+      body: JSON.stringify({ content: 'json' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/todos?error=invalid');
+  });
+
+  it('toggles with explicit states, edits, deletes with empty text, and deletes', async () => {
+    const todo = await add(ann, 'walk the dog');
+    const id = String(todo.id);
+    for (let i = 0; i < 2; i++) {
+      // The same post twice leaves it completed: a resubmitted form can't flip it back.
+      expect(await post(ann, 'toggle', { id, completed: 'true', filter: 'completed' })).toBe('/todos?filter=completed');
+      expect((await list(ann)).find((t) => t.id === todo.id)?.completed).toBe(true);
+    }
+    expect(await post(ann, 'toggle', { id, completed: 'false' })).toBe('/todos');
+    expect((await list(ann)).find((t) => t.id === todo.id)?.completed).toBe(false);
+
+    expect(await post(ann, 'edit', { id, content: '  walk the cat ', filter: 'active' })).toBe('/todos?filter=active');
+    expect((await list(ann)).find((t) => t.id === todo.id)?.content).toBe('walk the cat');
+    expect(await post(ann, 'edit', { id, content: 'z'.repeat(501), filter: 'active' })).toBe(
+      `/todos?filter=active&edit=${id}&error=too_long`,
+    );
+    expect((await list(ann)).find((t) => t.id === todo.id)?.content).toBe('walk the cat');
+    expect(await post(ann, 'edit', { id, content: '   ' })).toBe('/todos');
+    expect((await list(ann)).some((t) => t.id === todo.id)).toBe(false);
+
+    const other = await add(ann, 'to delete');
+    expect(await post(ann, 'delete', { id: String(other.id), filter: 'all' })).toBe('/todos');
+    expect((await list(ann)).some((t) => t.id === other.id)).toBe(false);
+    expect(await post(ann, 'delete', { id: String(other.id) })).toBe('/todos?error=not_found');
+  });
+
+  it.each([
+    ['toggle', { completed: 'true' }],
+    ['toggle', { id: 'abc', completed: 'true' }],
+    ['toggle', { id: '1', completed: 'yes' }],
+    ['delete', { id: '-4' }],
+    ['edit', { id: '1.5', content: 'x' }],
+    ['complete-all', { completed: 'maybe' }],
+  ])('refuses %s with %j as invalid', async (action, form) => {
+    const before = await list(ann);
+    expect(await post(ann, action, form)).toBe('/todos?error=invalid');
+    expect(await list(ann)).toEqual(before);
+  });
+
+  it('marks all complete / incomplete and clears completed, for the user only', async () => {
+    const bobs = await add(bob, 'bob’s task');
+    await add(ann, 'one');
+    await add(ann, 'two');
+    expect(await post(ann, 'complete-all', { completed: 'true', filter: 'active' })).toBe('/todos?filter=active');
+    expect((await list(ann)).every((t) => t.completed)).toBe(true);
+    expect(await post(ann, 'complete-all', { completed: 'false' })).toBe('/todos');
+    expect((await list(ann)).some((t) => t.completed)).toBe(false);
+
+    const [first] = await list(ann);
+    await post(ann, 'toggle', { id: String(first!.id), completed: 'true' });
+    await post(bob, 'toggle', { id: String(bobs.id), completed: 'true' });
+    expect(await post(ann, 'clear-completed', { filter: 'completed' })).toBe('/todos?filter=completed');
+    const remaining = await list(ann);
+    expect(remaining.some((t) => t.id === first!.id || t.completed)).toBe(false);
+    expect((await list(bob)).find((t) => t.id === bobs.id)).toMatchObject({ completed: true });
+  });
+
+  it('never touches another user’s todo: not found, unchanged', async () => {
+    const secret = await add(ann, 'ann’s secret');
+    const id = String(secret.id);
+    expect(await post(bob, 'toggle', { id, completed: 'true' })).toBe('/todos?error=not_found');
+    expect(await post(bob, 'edit', { id, content: 'pwned' })).toBe(`/todos?error=not_found`);
+    expect(await post(bob, 'edit', { id, content: '' })).toBe('/todos?error=not_found');
+    expect(await post(bob, 'delete', { id })).toBe('/todos?error=not_found');
+    expect((await list(ann)).find((t) => t.id === secret.id)).toMatchObject({ content: 'ann’s secret', completed: false });
+  });
+
+  it('refuses a cross-origin form post with 403 and changes nothing', async () => {
+    const before = await list(ann);
+    const response = await ann.fetch('/todos/add', { form: { content: 'csrf' }, headers: { origin: 'http://evil.example' } });
+    expect(response.status).toBe(403);
+    const crossSite = await ann.fetch('/todos/clear-completed', { form: {}, headers: { 'sec-fetch-site': 'cross-site' } });
+    expect(crossSite.status).toBe(403);
+    expect(await list(ann)).toEqual(before);
+  });
+
+  it('answers unknown actions with 404 and a GET of an action URL with a redirect to the list', async () => {
+    expect((await ann.fetch('/todos/explode', { form: {} })).status).toBe(404);
+    const get = await ann.fetch('/todos/add');
+    expect(get.status).toBe(303);
+    expect(get.headers.get('location')).toBe('/todos');
+  });
+
+  it('renders the list as working forms, filtered by ?filter=, with an editor for ?edit=', async () => {
+    const fresh = new HttpClient(app.server.url);
+    await fresh.signIn(uniqueEmail('render'), app.latestLink);
+    const open = await add(fresh, 'open <b>task</b>');
+    const done = await add(fresh, 'finished task');
+    await post(fresh, 'toggle', { id: String(done.id), completed: 'true' });
+
+    const all = await (await fresh.fetch('/todos')).text();
+    for (const action of ['add', 'toggle', 'delete', 'complete-all', 'clear-completed']) {
+      expect(all, action).toMatch(postForm(action));
+    }
+    expect(all).toContain('open &lt;b&gt;task&lt;/b&gt;');
+    expect(all).toContain('finished task');
+    expect(all).toContain('1 item left');
+
+    const active = await (await fresh.fetch('/todos?filter=active')).text();
+    expect(active).toContain('open &lt;b&gt;task&lt;/b&gt;');
+    expect(active).not.toContain('>finished task<');
+    expect(active).toMatch(/<a href="\/todos\?filter=active" aria-current="page"/);
+
+    const completed = await (await fresh.fetch('/todos?filter=completed')).text();
+    expect(completed).toContain('>finished task<');
+    expect(completed).not.toContain('open &lt;b&gt;task&lt;/b&gt;<');
+
+    const editing = await (await fresh.fetch(`/todos?edit=${open.id}`)).text();
+    expect(editing).toMatch(postForm('edit'));
+    expect(editing).toMatch(/name="content"[^>]*value="open &lt;b&gt;task&lt;\/b&gt;"/);
+
+    // Unknown codes and reflected text never reach the page; known codes show their message.
+    const withError = await (await fresh.fetch('/todos?error=%3Cscript%3Ealert(1)%3C/script%3E')).text();
+    expect(withError).not.toContain('<script>alert(1)');
+    expect(await (await fresh.fetch('/todos?error=too_long')).text()).toContain('That todo is too long');
+  });
+});

@@ -1,0 +1,191 @@
+/**
+ * The island's state rules (optimistic changes, rollback, ordering, refresh), driven through a
+ * scripted API whose answers the test releases one by one, so every interleaving is explicit.
+ * The browser tests cover the same rules against the real server; these pin down the orderings
+ * a browser test can't force reliably.
+ */
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../src/lib/todos-client.ts';
+import type { Todo } from '../../src/lib/todo-schema.ts';
+import { TodoStore, type TodoApi } from '../../src/components/todo-store.ts';
+
+interface Call {
+  method: keyof TodoApi;
+  args: unknown[];
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** An API whose every call waits until the test answers it. */
+function scriptedApi() {
+  const calls: Call[] = [];
+  const record =
+    (method: keyof TodoApi) =>
+    (...args: unknown[]) =>
+      new Promise((resolve, reject) => calls.push({ method, args, resolve, reject }));
+  const api = {
+    listTodos: record('listTodos'),
+    createTodo: record('createTodo'),
+    updateTodo: record('updateTodo'),
+    deleteTodo: record('deleteTodo'),
+    completeAll: record('completeAll'),
+    clearCompleted: record('clearCompleted'),
+  } as unknown as TodoApi;
+  return { api, calls };
+}
+
+const todo = (id: number, content: string, completed = false): Todo => ({
+  id,
+  content,
+  completed,
+  createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, id)).toISOString(),
+});
+
+/** Lets pending promise continuations (and the store's zero-delay timers) run. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+const view = (store: TodoStore) => store.getSnapshot().items.map((i) => `${i.content}:${i.completed ? 'x' : ' '}`);
+
+describe('TodoStore', () => {
+  it('ends rapid toggles in the last chosen state with one PATCH in flight at a time', async () => {
+    const { api, calls } = scriptedApi();
+    const store = new TodoStore([todo(1, 'milk')], api);
+    for (const completed of [true, false, true, false, true]) store.setCompleted('1', completed);
+    await settle();
+    expect(calls.map((c) => [c.method, c.args])).toEqual([['updateTodo', [1, { completed: true }]]]);
+
+    calls[0]!.resolve(todo(1, 'milk', true)); // the screen already says done: nothing more to send
+    await settle();
+    expect(calls).toHaveLength(1);
+
+    store.setCompleted('1', false);
+    store.setCompleted('1', true);
+    store.setCompleted('1', false);
+    await settle();
+    expect(calls[1]!.args).toEqual([1, { completed: false }]);
+    store.setCompleted('1', true); // changed again while the request is out
+    calls[1]!.resolve(todo(1, 'milk', false));
+    await settle();
+    expect(calls[2]!.args).toEqual([1, { completed: true }]);
+    calls[2]!.resolve(todo(1, 'milk', true));
+    await settle();
+    expect(view(store)).toEqual(['milk:x']);
+  });
+
+  it.each([
+    ['the server refuses', new ApiError(500, 'internal_error', 'The server had a problem.')],
+    ['the network fails', new ApiError(0, 'network_error', 'Could not reach the server.')],
+  ])('puts a toggled todo back when %s, with a message', async (_label, error) => {
+    const { api, calls } = scriptedApi();
+    const store = new TodoStore([todo(1, 'milk'), todo(2, 'bread', true)], api);
+    store.setCompleted('1', true);
+    expect(view(store)).toEqual(['milk:x', 'bread:x']);
+    await settle();
+    calls[0]!.reject(error);
+    await settle();
+    expect(view(store)).toEqual(['milk: ', 'bread:x']);
+    expect(store.getSnapshot().message?.text).toBe(`Your change to “milk” wasn’t saved. ${error.message}`);
+  });
+
+  it('removes a refused new todo and says why (the limit, for example)', async () => {
+    const { api, calls } = scriptedApi();
+    const store = new TodoStore([], api);
+    const added = store.add('  one too many  ');
+    expect(view(store)).toEqual(['one too many: ']);
+    await settle();
+    calls[0]!.reject(new ApiError(409, 'todo_limit_reached', 'You can have at most 1,000 todos.'));
+    expect(await added).toBe(false);
+    expect(view(store)).toEqual([]);
+    expect(store.getSnapshot().message?.text).toBe('“one too many” wasn’t added. You can have at most 1,000 todos.');
+  });
+
+  it('sends mark-all only after earlier requests are answered, and later ones only after it', async () => {
+    const { api, calls } = scriptedApi();
+    const store = new TodoStore([todo(1, 'a'), todo(2, 'b')], api);
+    store.setCompleted('1', true);
+    await settle();
+    store.setAllCompleted(false);
+    expect(view(store)).toEqual(['a: ', 'b: ']);
+    await settle();
+    expect(calls.map((c) => c.method)).toEqual(['updateTodo']); // mark-all waits for the PATCH
+
+    calls[0]!.resolve(todo(1, 'a', true));
+    await settle();
+    expect(calls.map((c) => c.method)).toEqual(['updateTodo', 'completeAll']);
+    expect(calls[1]!.args).toEqual([false]);
+
+    store.setCompleted('2', true); // made after mark-all: must reach the server after it
+    await settle();
+    expect(calls).toHaveLength(2);
+    calls[1]!.resolve([todo(1, 'a'), todo(2, 'b')]);
+    await settle();
+    expect(calls.map((c) => [c.method, c.args])).toContainEqual(['updateTodo', [2, { completed: true }]]);
+    expect(view(store)).toEqual(['a: ', 'b:x']);
+  });
+
+  it('puts every todo back when mark-all fails', async () => {
+    const { api, calls } = scriptedApi();
+    const store = new TodoStore([todo(1, 'a', true), todo(2, 'b')], api);
+    store.setAllCompleted(true);
+    expect(view(store)).toEqual(['a:x', 'b:x']);
+    await settle();
+    calls[0]!.reject(new ApiError(500, 'internal_error', 'The server had a problem.'));
+    await settle();
+    expect(view(store)).toEqual(['a:x', 'b: ']);
+    expect(store.getSnapshot().message?.text).toMatch(/^Marking all as complete failed\./);
+    expect(calls).toHaveLength(1); // nothing left to send
+  });
+
+  it('clears completed todos at once and restores them, in order, if the server refuses', async () => {
+    const { api, calls } = scriptedApi();
+    const store = new TodoStore([todo(1, 'a', true), todo(2, 'b'), todo(3, 'c', true)], api);
+    store.clearCompleted();
+    expect(view(store)).toEqual(['b: ']);
+    expect(store.getSnapshot().announcement).toBe('Cleared 2 completed todos');
+    await settle();
+    calls[0]!.reject(new ApiError(0, 'network_error', 'Could not reach the server.'));
+    await settle();
+    expect(view(store)).toEqual(['a:x', 'b: ', 'c:x']);
+    expect(store.getSnapshot().message?.text).toMatch(/^Clearing completed todos failed\./);
+  });
+
+  it('also drops todos another tab completed when the server cleared them', async () => {
+    const { api, calls } = scriptedApi();
+    const store = new TodoStore([todo(1, 'a', true), todo(2, 'b')], api);
+    store.clearCompleted();
+    await settle();
+    calls[0]!.resolve({ deletedIds: [1, 2] });
+    await settle();
+    expect(view(store)).toEqual([]);
+  });
+
+  it('refreshes from the server when idle, keeping row keys', async () => {
+    const { api, calls } = scriptedApi();
+    const store = new TodoStore([todo(1, 'a'), todo(2, 'b')], api);
+    const before = store.getSnapshot().items[0]!.key;
+    const refreshed = store.refresh();
+    calls[0]!.resolve([todo(1, 'a', true), todo(3, 'from the other tab')]);
+    await refreshed;
+    expect(view(store)).toEqual(['a:x', 'from the other tab: ']);
+    expect(store.getSnapshot().items[0]!.key).toBe(before);
+  });
+
+  it('does not let a refresh undo a change under way; refreshes once it is answered', async () => {
+    const { api, calls } = scriptedApi();
+    const store = new TodoStore([todo(1, 'a')], api);
+    const refreshed = store.refresh();
+    store.setCompleted('1', true); // made while the list was on its way: that list is stale
+    calls[0]!.resolve([todo(1, 'a', false)]);
+    await refreshed;
+    expect(view(store)).toEqual(['a:x']);
+
+    await settle();
+    expect(calls.map((c) => c.method)).toEqual(['listTodos', 'updateTodo']);
+    calls[1]!.resolve(todo(1, 'a', true));
+    await settle();
+    expect(calls.map((c) => c.method)).toEqual(['listTodos', 'updateTodo', 'listTodos']);
+    calls[2]!.resolve([todo(1, 'a', true)]);
+    await settle();
+    expect(view(store)).toEqual(['a:x']);
+  });
+});
