@@ -55,8 +55,9 @@ export async function finishSignIn(page: Page): Promise<void> {
 /**
  * Signs `page`'s browser context in as `email` through the real flow, without the typing: asks
  * for a link like the form does (same CSRF token and cookie), then opens the mailed link.
+ * `hydrated: false` doesn't wait for the todo island (a context with JavaScript disabled).
  */
-export async function signIn(page: Page, email: string): Promise<void> {
+export async function signIn(page: Page, email: string, { hydrated = true } = {}): Promise<void> {
   const form = await page.request.get('/signin');
   expect(form.ok(), `GET /signin answered ${form.status()}`).toBe(true);
   const csrfToken = /name="csrfToken" value="([^"]+)"/.exec(await form.text())?.[1];
@@ -71,7 +72,8 @@ export async function signIn(page: Page, email: string): Promise<void> {
 
   await page.goto(await latestSignInLink(page, email));
   await finishSignIn(page);
-  await waitForTodoApp(page);
+  // Without JavaScript (or to look at the page before hydration) there is no island to wait for.
+  if (hydrated) await waitForTodoApp(page);
 }
 
 /** Waits until the todo island has hydrated (before that, Enter would submit the bare HTML form). */
@@ -118,6 +120,17 @@ export async function addTodo(page: Page, text: string): Promise<void> {
   await expect(input).toHaveValue('');
 }
 
+/** Console errors a test provokes on purpose (a refused or failed request), per page. */
+const expectedConsoleErrors = new WeakMap<Page, RegExp[]>();
+
+/**
+ * For tests that make requests fail on purpose: Chromium logs each failed resource load as a
+ * console error ("Failed to load resource: … 409"); those matching `pattern` are not counted.
+ */
+export function allowConsoleErrors(page: Page, pattern: RegExp): void {
+  expectedConsoleErrors.set(page, [...(expectedConsoleErrors.get(page) ?? []), pattern]);
+}
+
 /**
  * Collects uncaught exceptions and console errors of `page` (a hydration mismatch, a CSP
  * violation, a failed island load); `assertNone` fails the test if there were any.
@@ -127,6 +140,7 @@ export function watchBrowserErrors(page: Page): { assertNone: () => void } {
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
   page.on('console', (message) => {
     if (message.type() !== 'error') return;
+    if (expectedConsoleErrors.get(page)?.some((pattern) => pattern.test(message.text()))) return;
     // The mailbox previews each email in a script-less sandboxed iframe. Playwright's own
     // injected scripts are refused there now and then ("Blocked script execution in ..."); a
     // plain Chromium shows no such error, and the emails carry no script.
