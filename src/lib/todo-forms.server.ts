@@ -6,8 +6,10 @@
  * nothing from the request is ever echoed into the page.
  */
 import { z } from 'zod';
+import { isDatabaseUnavailable } from './db-errors.server.ts';
 import type { Queryable } from './db.server.ts';
 import { HttpError, readBodyText } from './http.server.ts';
+import { log } from './log.server.ts';
 import { CONTENT_MAX, TODO_LIMIT, contentSchema, parseFilter, parseTodoId, todosPath, type TodoFilter } from './todo-schema.ts';
 import { TodoLimitError, clearCompleted, createTodo, deleteTodo, setAllCompleted, updateTodo } from './todos.server.ts';
 
@@ -144,7 +146,9 @@ export async function handleTodoForm(
     if (error instanceof FormRefusal) {
       return todosPath(filter, { ...(error.editId ? { edit: String(error.editId) } : {}), error: error.code });
     }
-    console.error(`[todos] form ${action} failed:`, error);
+    // An outage is the middleware's to answer (503 page); anything else goes back with a message.
+    if (isDatabaseUnavailable(error)) throw error;
+    log.error(`[todos] form ${action} failed`, error, { requestId: request.headers.get('x-request-id') });
     return todosPath(filter, { error: 'server_error' });
   }
 }

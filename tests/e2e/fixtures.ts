@@ -87,6 +87,11 @@ export function todoItems(page: Page): Locator {
   return page.getByRole('list', { name: 'Todos' }).getByRole('listitem');
 }
 
+/** A todo's check box, by the todo's exact text. */
+export function todoCheckbox(page: Page, text: string): Locator {
+  return page.getByRole('checkbox', { name: text, exact: true });
+}
+
 /** The "N item(s) left" counter. */
 export function todoCounter(page: Page): Locator {
   return page.getByText(/^\d+ items? left$/);

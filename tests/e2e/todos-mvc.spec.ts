@@ -9,12 +9,12 @@ import {
   expect,
   expectSaved,
   test,
+  todoCheckbox,
   todoCounter,
   todoItems,
   waitForTodoApp,
 } from './fixtures.ts';
 
-const checkbox = (page: Page, name: string) => page.getByRole('checkbox', { name, exact: true });
 const markAll = (page: Page) => page.getByRole('checkbox', { name: 'Mark all as complete' });
 const clearCompleted = (page: Page) => page.getByRole('button', { name: 'Clear completed' });
 
@@ -50,32 +50,32 @@ test('the counter pluralises, and mark all stays in sync with the items', async 
   await addTodo(page, 'two');
   await expect(todoCounter(page)).toHaveText('2 items left');
 
-  await expectSaved(page, 'PATCH', () => checkbox(page, 'one').check());
+  await expectSaved(page, 'PATCH', () => todoCheckbox(page, 'one').check());
   await expect(todoCounter(page)).toHaveText('1 item left');
   await expect(markAll(page)).not.toBeChecked();
-  await expectSaved(page, 'PATCH', () => checkbox(page, 'two').check());
+  await expectSaved(page, 'PATCH', () => todoCheckbox(page, 'two').check());
   await expect(todoCounter(page)).toHaveText('0 items left');
   await expect(markAll(page)).toBeChecked(); // every item done → mark all reads as checked
 
-  await expectSaved(page, 'PATCH', () => checkbox(page, 'one').uncheck());
+  await expectSaved(page, 'PATCH', () => todoCheckbox(page, 'one').uncheck());
   await expect(markAll(page)).not.toBeChecked();
 
   // One request for all of them, and the items follow.
   const response = await expectSaved(page, 'POST', () => markAll(page).click());
   expect(new URL(response.url()).pathname).toBe('/api/todos/complete-all');
-  await expect(checkbox(page, 'one')).toBeChecked();
-  await expect(checkbox(page, 'two')).toBeChecked();
+  await expect(todoCheckbox(page, 'one')).toBeChecked();
+  await expect(todoCheckbox(page, 'two')).toBeChecked();
   await expect(markAll(page)).toBeChecked();
   await expect(todoCounter(page)).toHaveText('0 items left');
 
   await expectSaved(page, 'POST', () => markAll(page).click());
-  await expect(checkbox(page, 'one')).not.toBeChecked();
-  await expect(checkbox(page, 'two')).not.toBeChecked();
+  await expect(todoCheckbox(page, 'one')).not.toBeChecked();
+  await expect(todoCheckbox(page, 'two')).not.toBeChecked();
   await expect(todoCounter(page)).toHaveText('2 items left');
 
   await page.reload();
   await waitForTodoApp(page);
-  await expect(checkbox(page, 'one')).not.toBeChecked();
+  await expect(todoCheckbox(page, 'one')).not.toBeChecked();
   await expect(markAll(page)).not.toBeChecked();
 });
 
@@ -120,8 +120,8 @@ test('deletes one; clear completed is one request, and only shown when something
   await expectSaved(page, 'DELETE', () => page.getByRole('button', { name: 'Delete “doomed”' }).click());
   await expect(todoItems(page)).toHaveText([/^keep/, /^done 1/, /^done 2/]);
 
-  await expectSaved(page, 'PATCH', () => checkbox(page, 'done 1').check());
-  await expectSaved(page, 'PATCH', () => checkbox(page, 'done 2').check());
+  await expectSaved(page, 'PATCH', () => todoCheckbox(page, 'done 1').check());
+  await expectSaved(page, 'PATCH', () => todoCheckbox(page, 'done 2').check());
   await expect(clearCompleted(page)).toBeVisible();
 
   const deletes: string[] = [];
@@ -143,7 +143,7 @@ test('filters live in the URL: they survive a reload and follow back and forward
   void user;
   await addTodo(page, 'open task');
   await addTodo(page, 'done task');
-  await expectSaved(page, 'PATCH', () => checkbox(page, 'done task').check());
+  await expectSaved(page, 'PATCH', () => todoCheckbox(page, 'done task').check());
   const filters = page.getByRole('navigation', { name: 'Filter todos' });
 
   await filters.getByRole('link', { name: 'Active' }).click();
@@ -170,7 +170,7 @@ test('filters live in the URL: they survive a reload and follow back and forward
   await expect(todoItems(page)).toHaveText([/^open task/]);
 
   // Completing an item under Active takes it out of view; the counter counts every todo.
-  await expectSaved(page, 'PATCH', () => checkbox(page, 'open task').click());
+  await expectSaved(page, 'PATCH', () => todoCheckbox(page, 'open task').click());
   await expect(todoItems(page)).toHaveCount(0);
   await expect(page.getByText('Nothing left to do.')).toBeVisible();
   await expect(todoCounter(page)).toHaveText('0 items left');

@@ -3,11 +3,10 @@
  * the server and are redirected (303) back to the same filter.
  */
 import type { Page } from '@playwright/test';
-import { expect, signIn, test, todoCounter, todoItems, uniqueEmail } from './fixtures.ts';
+import { expect, signIn, test, todoCheckbox, todoCounter, todoItems, uniqueEmail } from './fixtures.ts';
 
 test.use({ javaScriptEnabled: false });
 
-const checkbox = (page: Page, name: string) => page.getByRole('checkbox', { name, exact: true });
 
 /** Types into "New todo" and presses Enter: a real form post and a redirect, no script. */
 async function addByForm(page: Page, text: string): Promise<void> {
@@ -35,14 +34,14 @@ test('lists, adds, toggles, edits, deletes, marks all and clears completed witho
   });
 
   await test.step('toggling, and the filter kept across the redirect', async () => {
-    await checkbox(page, 'milk').click();
-    await expect(checkbox(page, 'milk')).toBeChecked();
+    await todoCheckbox(page, 'milk').click();
+    await expect(todoCheckbox(page, 'milk')).toBeChecked();
     await expect(todoCounter(page)).toHaveText('2 items left');
 
     await page.getByRole('link', { name: 'Active' }).click();
     await expect(page).toHaveURL(/\/todos\?filter=active$/);
     await expect(todoItems(page)).toHaveText([/^bread/, /^eggs/]);
-    await checkbox(page, 'bread').click();
+    await todoCheckbox(page, 'bread').click();
     await expect(page).toHaveURL(/\/todos\?filter=active$/);
     await expect(todoItems(page)).toHaveText([/^eggs/]);
     await page.getByRole('link', { name: 'All' }).click();
@@ -96,7 +95,7 @@ test('lists, adds, toggles, edits, deletes, marks all and clears completed witho
     await expect(todoItems(page)).toHaveText([/^bread/]);
 
     await expect(page.getByRole('button', { name: 'Clear completed' })).toHaveCount(0);
-    await checkbox(page, 'bread').click();
+    await todoCheckbox(page, 'bread').click();
     await page.getByRole('link', { name: 'Completed' }).click();
     await page.getByRole('button', { name: 'Clear completed' }).click();
     await expect(page).toHaveURL(/\/todos\?filter=completed$/);

@@ -10,12 +10,12 @@ import {
   expect,
   expectSaved,
   test,
+  todoCheckbox,
   todoCounter,
   todoItems,
   waitForTodoApp,
 } from './fixtures.ts';
 
-const checkbox = (page: Page, name: string) => page.getByRole('checkbox', { name, exact: true });
 
 interface TodoJson {
   content: string;
@@ -60,9 +60,9 @@ test('a refused toggle, a failed delete and a failed clear roll back with a mess
   const alert = page.getByRole('alert');
 
   await page.route('**/api/todos/*', (route) => (route.request().method() === 'PATCH' ? serverError(route) : route.fallback()));
-  await checkbox(page, 'stays open').click();
+  await todoCheckbox(page, 'stays open').click();
   await expect(alert).toHaveText(/Your change to “stays open” wasn’t saved\. Something went wrong on our side/);
-  await expect(checkbox(page, 'stays open')).not.toBeChecked();
+  await expect(todoCheckbox(page, 'stays open')).not.toBeChecked();
   await expect(todoCounter(page)).toHaveText('2 items left');
   await page.unrouteAll();
 
@@ -75,12 +75,12 @@ test('a refused toggle, a failed delete and a failed clear roll back with a mess
   await expect(todoItems(page)).toHaveText([/^stays open/, /^stays put/]);
   await page.unrouteAll();
 
-  await expectSaved(page, 'PATCH', () => checkbox(page, 'stays put').click());
+  await expectSaved(page, 'PATCH', () => todoCheckbox(page, 'stays put').click());
   await page.route('**/api/todos/completed', serverError);
   await page.getByRole('button', { name: 'Clear completed' }).click();
   await expect(alert).toHaveText(/Clearing completed todos failed/);
   await expect(todoItems(page)).toHaveText([/^stays open/, /^stays put/]);
-  await expect(checkbox(page, 'stays put')).toBeChecked();
+  await expect(todoCheckbox(page, 'stays put')).toBeChecked();
   await page.unrouteAll();
 
   // The server was never changed by the failed attempts.
@@ -98,7 +98,7 @@ test('rapid clicks end in the last chosen state, on screen and on the server', a
     await new Promise((resolve) => setTimeout(resolve, 150));
     await route.fallback();
   });
-  const box = checkbox(page, 'flip me');
+  const box = todoCheckbox(page, 'flip me');
   const patches: string[] = [];
   page.on('request', (r) => {
     if (r.method() === 'PATCH') patches.push(r.postData() ?? '');
@@ -131,14 +131,14 @@ test('two pages of the same user converge when a page regains focus', async ({ p
   await expect(todoItems(other)).toHaveText([/^shared/]);
 
   await addTodo(page, 'added in the first page');
-  await expectSaved(page, 'PATCH', () => checkbox(page, 'shared').click());
+  await expectSaved(page, 'PATCH', () => todoCheckbox(page, 'shared').click());
 
   // Nothing happens to the other page until it's looked at again; then it catches up.
   await other.waitForTimeout(300);
   await expect(todoItems(other)).toHaveText([/^shared/]);
   await returnTo(other, 'visibility');
   await expect(todoItems(other)).toHaveText([/^shared/, /^added in the first page/]);
-  await expect(checkbox(other, 'shared')).toBeChecked();
+  await expect(todoCheckbox(other, 'shared')).toBeChecked();
   await expect(todoCounter(other)).toHaveText('1 item left');
 
   await expectSaved(other, 'DELETE', () => other.getByRole('button', { name: 'Delete “shared”' }).click());

@@ -5,35 +5,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TODO_LIMIT } from '../../src/lib/todo-schema.ts';
 import { HttpClient } from '../support/http-client.ts';
-import { APP_MODES, startApp, type RunningApp } from '../support/running-app.ts';
+import { APP_MODES, type RunningApp } from '../support/running-app.ts';
+import { addTodo as add, appWithTwoUsers, listTodos as list, uniqueEmail, type TodoJson } from './todo-users.ts';
 
-let counter = 0;
-const uniqueEmail = (name: string) => `${name}.${Date.now()}.${counter++}@example.com`;
-
-interface TodoJson {
-  id: number;
-  content: string;
-  completed: boolean;
-}
 
 describe.each(APP_MODES)('bulk todo API (%s)', (mode) => {
   let app: RunningApp;
   let ann: HttpClient;
   let bob: HttpClient;
 
-  const list = async (client: HttpClient) => (await (await client.fetch('/api/todos')).json()) as TodoJson[];
-  const add = async (client: HttpClient, content: string, completed = false) => {
-    const todo = (await (await client.fetch('/api/todos', { json: { content } })).json()) as TodoJson;
-    if (completed) await client.fetch(`/api/todos/${todo.id}`, { method: 'PATCH', json: { completed } });
-    return todo;
-  };
 
   beforeAll(async () => {
-    app = await startApp(mode);
-    ann = new HttpClient(app.server.url);
-    bob = new HttpClient(app.server.url);
-    await ann.signIn(uniqueEmail('ann'), app.latestLink);
-    await bob.signIn(uniqueEmail('bob'), app.latestLink);
+    ({ app, ann, bob } = await appWithTwoUsers(mode));
   });
   afterAll(async () => app?.stop());
 

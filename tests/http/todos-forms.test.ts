@@ -5,29 +5,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../support/http-client.ts';
-import { APP_MODES, startApp, type RunningApp } from '../support/running-app.ts';
-
-let counter = 0;
-const uniqueEmail = (name: string) => `${name}.${Date.now()}.${counter++}@example.com`;
+import { APP_MODES, type RunningApp } from '../support/running-app.ts';
+import { addTodo as add, appWithTwoUsers, listTodos as list, signedIn } from './todo-users.ts';
 
 /** A `<form>` that posts to /todos/<action> (attributes in any order). */
 const postForm = (action: string) =>
   new RegExp(`<form(?=[^>]*\\saction="/todos/${action}")(?=[^>]*\\smethod="post")`);
 
-interface TodoJson {
-  id: number;
-  content: string;
-  completed: boolean;
-}
 
 describe.each(APP_MODES)('no-JS todo forms (%s)', (mode) => {
   let app: RunningApp;
   let ann: HttpClient;
   let bob: HttpClient;
 
-  const list = async (client: HttpClient) => (await (await client.fetch('/api/todos')).json()) as TodoJson[];
-  const add = async (client: HttpClient, content: string) =>
-    (await (await client.fetch('/api/todos', { json: { content } })).json()) as TodoJson;
   /** Posts a form and returns where the 303 sends the browser. */
   const post = async (client: HttpClient, action: string, form: Record<string, string>) => {
     const response = await client.fetch(`/todos/${action}`, { form });
@@ -36,11 +26,7 @@ describe.each(APP_MODES)('no-JS todo forms (%s)', (mode) => {
   };
 
   beforeAll(async () => {
-    app = await startApp(mode);
-    ann = new HttpClient(app.server.url);
-    bob = new HttpClient(app.server.url);
-    await ann.signIn(uniqueEmail('ann'), app.latestLink);
-    await bob.signIn(uniqueEmail('bob'), app.latestLink);
+    ({ app, ann, bob } = await appWithTwoUsers(mode));
   });
   afterAll(async () => app?.stop());
 
@@ -162,8 +148,7 @@ describe.each(APP_MODES)('no-JS todo forms (%s)', (mode) => {
   });
 
   it('renders the list as working forms, filtered by ?filter=, with an editor for ?edit=', async () => {
-    const fresh = new HttpClient(app.server.url);
-    await fresh.signIn(uniqueEmail('render'), app.latestLink);
+    const fresh = await signedIn(app, 'render');
     const open = await add(fresh, 'open <b>task</b>');
     const done = await add(fresh, 'finished task');
     await post(fresh, 'toggle', { id: String(done.id), completed: 'true' });

@@ -1,0 +1,41 @@
+/**
+ * Shared setup for the todo HTTP tests: the production build in one mode with two signed-in
+ * users, and the few API calls the tests use to arrange and check stored state.
+ */
+import { HttpClient } from '../support/http-client.ts';
+import { startApp, type AppMode, type RunningApp } from '../support/running-app.ts';
+
+let counter = 0;
+/** A fresh address per call. */
+export const uniqueEmail = (name: string) => `${name}.${Date.now()}.${counter++}@example.com`;
+
+export interface TodoJson {
+  id: number;
+  content: string;
+  completed: boolean;
+}
+
+/** The user's todos as stored, through the API. */
+export async function listTodos(client: HttpClient): Promise<TodoJson[]> {
+  return (await (await client.fetch('/api/todos')).json()) as TodoJson[];
+}
+
+/** Adds a todo through the API, completed if asked. */
+export async function addTodo(client: HttpClient, content: string, completed = false): Promise<TodoJson> {
+  const todo = (await (await client.fetch('/api/todos', { json: { content } })).json()) as TodoJson;
+  if (completed) await client.fetch(`/api/todos/${todo.id}`, { method: 'PATCH', json: { completed } });
+  return { ...todo, completed };
+}
+
+/** Signs a new user in on `app` through the email flow. */
+export async function signedIn(app: RunningApp, name: string): Promise<HttpClient> {
+  const client = new HttpClient(app.server.url);
+  await client.signIn(uniqueEmail(name), app.latestLink);
+  return client;
+}
+
+/** Starts the app in `mode` with two users, ann and bob, signed in. */
+export async function appWithTwoUsers(mode: AppMode): Promise<{ app: RunningApp; ann: HttpClient; bob: HttpClient }> {
+  const app = await startApp(mode);
+  return { app, ann: await signedIn(app, 'ann'), bob: await signedIn(app, 'bob') };
+}
