@@ -72,6 +72,18 @@ const METHODS: Case[] = [
   ['POST on an item', '/api/todos/:own', { json: { content: 'x' } }, 405, 'method_not_allowed'],
 ];
 
+const BULK: Case[] = [
+  ['truncated JSON (complete-all)', '/api/todos/complete-all', json('{"completed":'), 400, 'invalid_json'],
+  ['a missing completed (complete-all)', '/api/todos/complete-all', { json: {} }, 400, 'validation_failed'],
+  ['completed as a string (complete-all)', '/api/todos/complete-all', { json: { completed: 'yes' } }, 400, 'validation_failed'],
+  ['an extra user_id (complete-all)', '/api/todos/complete-all', { json: { completed: true, user_id: 1 } }, 400, 'validation_failed'],
+  ['text/plain (complete-all)', '/api/todos/complete-all', json('{"completed":true}', 'text/plain'), 415, 'unsupported_media_type'],
+  ['GET on complete-all', '/api/todos/complete-all', { method: 'GET' }, 405, 'method_not_allowed'],
+  ['PUT on complete-all', '/api/todos/complete-all', { method: 'PUT', json: { completed: true } }, 405, 'method_not_allowed'],
+  ['GET on completed', '/api/todos/completed', { method: 'GET' }, 405, 'method_not_allowed'],
+  ['POST on completed', '/api/todos/completed', { json: {} }, 405, 'method_not_allowed'],
+];
+
 const NOT_FOUND: Case[] = [
   ['a todo that does not exist', '/api/todos/2147483647', patch({ completed: true }), 404, 'not_found'],
   ['deleting one that does not exist', '/api/todos/2147483647', { method: 'DELETE' }, 404, 'not_found'],
@@ -117,7 +129,7 @@ describe('bad input (postgres mode)', () => {
   });
   afterAll(async () => app?.stop());
 
-  it.each([...MALFORMED, ...CONTENT_TYPES, ...FIELDS, ...IDS, ...METHODS, ...NOT_FOUND])(
+  it.each([...MALFORMED, ...CONTENT_TYPES, ...FIELDS, ...IDS, ...METHODS, ...BULK, ...NOT_FOUND])(
     '%s → %i %s',
     async (_label, path, init, status, code) => {
       const response = await send(ann, path, init);
@@ -258,6 +270,37 @@ describe('bad input (postgres mode)', () => {
     it.each(FORMS)('%s: answered without a 5xx', async (_label, path, init, check) => {
       const response = await new HttpClient(app.server.url).fetch(path, typeof init === 'function' ? await init() : init);
       check(response);
+    });
+
+    // The no-JavaScript todo forms, signed in as Ann: every one is refused, so nothing changes.
+    const refused = (code: string) => redirectsTo(new RegExp(`^/todos\\?(.*&)?error=${code}`));
+    const TODO_FORMS: Array<[label: string, path: string, init: Init | (() => Init), check: (r: Response) => void]> = [
+      ['add without content', '/todos/add', form({}), refused('invalid')],
+      ['add with a NUL byte', '/todos/add', form({ content: 'a\u0000b' }), refused('invalid')],
+      ['add with 501 characters', '/todos/add', form({ content: 'x'.repeat(501) }), refused('too_long')],
+      ['add with a JSON body', '/todos/add', { json: { content: 'json' } }, refused('invalid')],
+      ['add with a 10 MB body', '/todos/add', json(`content=${'x'.repeat(10 * 1024 * 1024)}`, 'application/x-www-form-urlencoded'), isClientSide],
+      ['toggle with id abc', '/todos/toggle', form({ id: 'abc', completed: 'true' }), refused('invalid')],
+      ['toggle with an id beyond int4', '/todos/toggle', form({ id: '99999999999', completed: 'true' }), refused('invalid')],
+      ['toggle with completed=yes', '/todos/toggle', () => form({ id: String(own), completed: 'yes' }), refused('invalid')],
+      ['edit with id -1', '/todos/edit', form({ id: '-1', content: 'x' }), refused('invalid')],
+      ['edit with a NUL byte', '/todos/edit', () => form({ id: String(own), content: '\u0000' }), refused('invalid')],
+      ['delete a todo that does not exist', '/todos/delete', form({ id: '2147483647' }), refused('not_found')],
+      ['delete with id 1.5', '/todos/delete', form({ id: '1.5' }), refused('invalid')],
+      ['complete-all with completed=maybe', '/todos/complete-all', form({ completed: 'maybe' }), refused('invalid')],
+      ['an unknown action', '/todos/frobnicate', form({}), hasStatus(404)],
+      ['GET on an action', '/todos/add', { method: 'GET' }, redirectsTo(/^\/todos$/)],
+    ];
+
+    it.each(TODO_FORMS)('/todos form: %s → answered without a 5xx, nothing changed', async (_label, path, init, check) => {
+      const before = await (await ann.fetch('/api/todos')).text();
+      check(await ann.fetch(path, typeof init === 'function' ? init() : init));
+      expect(await (await ann.fetch('/api/todos')).text()).toBe(before);
+    });
+
+    it('a todo form while signed out goes to sign-in', async () => {
+      const response = await new HttpClient(app.server.url).fetch('/todos/add', form({ content: 'anonymous' }));
+      redirectsTo(/^\/signin\?/)(response);
     });
 
     // Signed in as Bea (not Ann: nothing here may change anyone's data).
