@@ -119,7 +119,13 @@ export default function TodoApp({ initialTodos, initialFilter = 'all', initialEd
             remaining={remaining}
             completedCount={completedCount}
             filter={filter}
-            onFilter={setFilter}
+            onFilter={(next) => {
+              setFilter(next);
+              // The list changed without a page load: say what is shown now.
+              const count = items.filter((item) => matchesFilter(item, next)).length;
+              const what = next === 'all' ? 'all todos' : `${next} todos`;
+              todos.announce(`Showing ${what}: ${count} ${count === 1 ? 'item' : 'items'}`);
+            }}
             onClearCompleted={() => {
               actedOn(null);
               todos.clearCompleted();

@@ -395,9 +395,10 @@ export class TodoStore {
     this.setState({ ...this.state, message: { id: ++this.messageId, text, signIn } });
   }
 
-  private announce(text: string): void {
+  /** Say `text` in the polite status region (screen readers read it out). */
+  announce = (text: string): void => {
     this.setState({ ...this.state, announcement: text });
-  }
+  };
 
   private find(key: string): TodoItem | undefined {
     return this.state.items.find((item) => item.key === key);

@@ -17,6 +17,7 @@ export interface UseTodos extends TodoState {
   setAllCompleted: TodoStore['setAllCompleted'];
   clearCompleted: TodoStore['clearCompleted'];
   dismissMessage: TodoStore['dismissMessage'];
+  announce: TodoStore['announce'];
 }
 
 /** The todo list and its mutations, starting from `initialTodos` (and a message, if any). */
@@ -46,5 +47,6 @@ export function useTodos(initialTodos: Todo[], initialError: string | null = nul
     setAllCompleted: store.setAllCompleted,
     clearCompleted: store.clearCompleted,
     dismissMessage: store.dismissMessage,
+    announce: store.announce,
   };
 }

@@ -150,6 +150,7 @@ test('filters live in the URL: they survive a reload and follow back and forward
   await expect(page).toHaveURL(/\/todos\?filter=active$/);
   await expect(todoItems(page)).toHaveText([/^open task/]);
   await expect(filters.getByRole('link', { name: 'Active' })).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByRole('status')).toHaveText('Showing active todos: 1 item');
 
   await filters.getByRole('link', { name: 'Completed' }).click();
   await expect(page).toHaveURL(/\/todos\?filter=completed$/);
