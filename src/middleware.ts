@@ -1,6 +1,6 @@
 /**
  * Runs for every on-demand request (not for prerendered files):
- * 1. refuses cross-origin state changes (forms and JSON alike),
+ * 1. refuses methods pages don't take, and cross-origin state changes (forms and JSON alike),
  * 2. reads the session at most once, and not at all without a session cookie (no database query),
  * 3. adds security headers.
  */
@@ -11,9 +11,18 @@ import { unavailableResponse } from './lib/unavailable.server.ts';
 import { isCrossSiteWrite } from './lib/origin.server.ts';
 import { applySecurityHeaders } from './lib/security-headers.ts';
 
+const PAGE_METHODS = new Set(['GET', 'HEAD', 'POST']);
+
 export const onRequest = defineMiddleware(async (context, next) => {
   context.locals.session = null;
   if (context.isPrerendered) return next();
+
+  // Pages render for any method; outside the JSON API only GET, HEAD and (form) POST mean anything.
+  if (!PAGE_METHODS.has(context.request.method) && !context.url.pathname.startsWith('/api/')) {
+    return applySecurityHeaders(
+      new Response('Method not allowed.', { status: 405, headers: { Allow: 'GET, HEAD, POST', 'Content-Type': 'text/plain; charset=utf-8' } }),
+    );
+  }
 
   if (isCrossSiteWrite(context.request, context.url)) {
     const isApi = context.url.pathname.startsWith('/api/');

@@ -311,8 +311,9 @@ describe('bad input (postgres mode)', () => {
       ['deleting with SQL as confirmation', form({ action: 'delete-account', confirm: "' OR 1=1 --" }), redirectsTo(/mismatch/)],
       ['a JSON body', { json: { action: 'delete-account' } }, redirectsTo(/^\/account\?error=unknown-action/)],
       ['a 10 MB body', json(`action=delete-account&confirm=${'x'.repeat(10 * 1024 * 1024)}`, 'application/x-www-form-urlencoded'), isClientSide],
-      // Astro renders a page for any method; what matters here is that PUT changes nothing.
-      ['PUT', { method: 'PUT', body: 'action=sign-out-everywhere', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, notServerError],
+      // Pages take GET, HEAD and form POSTs only (the middleware answers anything else with 405).
+      ['PUT', { method: 'PUT', body: 'action=sign-out-everywhere', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, hasStatus(405)],
+      ['DELETE', { method: 'DELETE' }, hasStatus(405)],
     ];
 
     it.each(ACCOUNT)('/account with %s: answered without a 5xx, nothing deleted', async (_label, init, check) => {
