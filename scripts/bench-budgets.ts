@@ -1,0 +1,53 @@
+/**
+ * The bench's floors and byte budgets, and how the bytes are measured: what a browser downloads,
+ * compressed (brotli), from the running server.
+ */
+import { rawRequest } from '../tests/support/raw-http.ts';
+
+/** Route throughput as a share of its limit measured in the same run. */
+export const FLOORS = {
+  landingVsBare: 0.6,
+  anonymousIslandVsBare: 0.5,
+  patchVsPgbench: 0.4,
+} as const;
+
+export const BUDGETS = {
+  landingHtmlCssBytes: 30 * 1024,
+  todosJavaScriptBytes: 80 * 1024,
+  contentPageJavaScriptBytes: 0,
+} as const;
+
+const BR = { 'accept-encoding': 'br' };
+
+/** The landing page's HTML plus its stylesheets, as sent with brotli. */
+export async function measureLandingBytes(baseUrl: string): Promise<number> {
+  const page = await rawRequest(`${baseUrl}/`, BR);
+  let total = page.body.length;
+  for (const [, href] of page.text().matchAll(/<link rel="stylesheet" href="([^"]+)"/g)) {
+    total += (await rawRequest(`${baseUrl}${href}`, BR)).body.length;
+  }
+  return total;
+}
+
+/**
+ * Every JavaScript file `pagePath` makes the browser load (script src, module preloads, island
+ * component and renderer URLs, and their static imports, transitively), as sent with brotli.
+ */
+export async function measurePageScripts(baseUrl: string, pagePath: string, headers: Record<string, string>): Promise<number> {
+  const page = await rawRequest(`${baseUrl}${pagePath}`, { ...BR, ...headers });
+  if (page.status !== 200) throw new Error(`GET ${pagePath} answered ${page.status}`);
+  const pending = [...page.text().matchAll(/(?:src|href|component-url|renderer-url)="(\/_astro\/[^"]+\.js)"/g)].map((m) => m[1]!);
+  const seen = new Set<string>();
+  let total = 0;
+  while (pending.length > 0) {
+    const url = pending.pop()!;
+    if (seen.has(url)) continue;
+    seen.add(url);
+    const script = await rawRequest(`${baseUrl}${url}`, BR);
+    total += script.body.length;
+    for (const [, relative] of script.text().matchAll(/(?:from|import)\s*["'](\.{1,2}\/[^"']+\.js)["']/g)) {
+      pending.push(new URL(relative!, `http://x${url}`).pathname);
+    }
+  }
+  return total;
+}

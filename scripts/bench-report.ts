@@ -1,0 +1,51 @@
+/** The bench's one table: each route with its limit's ratio, then the byte budgets and floors. */
+import { BUDGETS, FLOORS } from './bench-budgets.ts';
+
+export interface Row {
+  route: string;
+  connections: number;
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  /** Mean bytes per response on the wire (headers included). */
+  bytesPerResponse: number;
+  responses: number;
+  limit?: Row;
+}
+
+const pad = (text: string, width: number, right = false) => (right ? text.padStart(width) : text.padEnd(width));
+const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+/** Prints the table and the floor checks; returns the failed checks. */
+export function printTable(rows: Row[], budgets: Record<keyof typeof BUDGETS, number>): { failures: string[] } {
+  const header = ['route', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'bytes', 'vs limit'];
+  const widths = [40, 6, 10, 8, 8, 7, 7, 9];
+  const line = (cells: string[]) => cells.map((cell, i) => pad(cell, widths[i]!, i > 0)).join(' ');
+  console.log(`\n${line(header)}\n${'-'.repeat(widths.reduce((a, b) => a + b + 1, 0))}`);
+  for (const row of rows) {
+    const ratio = row.limit ? `${Math.round((row.reqPerSec / row.limit.reqPerSec) * 100)}%` : '';
+    console.log(line([row.route, String(row.connections), Math.round(row.reqPerSec).toLocaleString('en'), ms(row.p50), ms(row.p99), String(row.errors), String(row.bytesPerResponse), ratio]));
+  }
+
+  const failures: string[] = [];
+  const check = (ok: boolean, text: string) => {
+    console.log(`${ok ? 'ok  ' : 'FAIL'} ${text}`);
+    if (!ok) failures.push(text);
+  };
+  console.log('');
+  for (const row of rows) {
+    const ratio = row.limit ? row.reqPerSec / row.limit.reqPerSec : undefined;
+    const at = `at ${row.connections} connections`;
+    if (row.route.startsWith('GET / ') && ratio !== undefined) check(ratio >= FLOORS.landingVsBare, `landing ≥ ${FLOORS.landingVsBare * 100}% of bare server ${at}: ${Math.round(ratio * 100)}%`);
+    if (row.route === 'island, anonymous' && ratio !== undefined) check(ratio >= FLOORS.anonymousIslandVsBare, `anonymous island ≥ ${FLOORS.anonymousIslandVsBare * 100}% of bare server ${at}: ${Math.round(ratio * 100)}%`);
+    if (row.route.startsWith('PATCH') && ratio !== undefined) check(ratio >= FLOORS.patchVsPgbench, `PATCH ≥ ${FLOORS.patchVsPgbench * 100}% of pgbench ${at}: ${Math.round(ratio * 100)}%`);
+  }
+  const errors = rows.reduce((sum, row) => sum + row.errors, 0);
+  check(errors === 0, `zero errors: ${errors}`);
+  check(budgets.landingHtmlCssBytes < BUDGETS.landingHtmlCssBytes, `landing HTML+CSS under ${kb(BUDGETS.landingHtmlCssBytes)} (brotli): ${kb(budgets.landingHtmlCssBytes)}`);
+  check(budgets.todosJavaScriptBytes < BUDGETS.todosJavaScriptBytes, `/todos JavaScript under ${kb(BUDGETS.todosJavaScriptBytes)} (brotli): ${kb(budgets.todosJavaScriptBytes)}`);
+  check(budgets.contentPageJavaScriptBytes === 0, `content page JavaScript files: ${kb(budgets.contentPageJavaScriptBytes)}`);
+  return { failures };
+}

@@ -1,0 +1,287 @@
+/**
+ * `npm run bench`: the production build against a real PostgreSQL (throwaway cluster, reached
+ * through the Neon driver and the WebSocket proxy, as the tests do), measured on loopback with
+ * autocannon at each concurrency, next to its limits measured in the same run:
+ *   - a bare node:http server answering the landing page's exact bytes from memory;
+ *   - pgbench running the SQL statements the PATCH endpoint runs (session read + update).
+ * Prints one table and writes the figures as JSON (dist/bench-results.json, or BENCH_OUT).
+ *
+ * Knobs: BENCH_DURATION (seconds per measurement, default 10), BENCH_CONNECTIONS (default
+ * "10,50"), BENCH_OUT. Exit code 1 when a floor is missed, so a run can gate a release.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { openDatabase } from '../src/lib/db.server.ts';
+import { migrate } from '../src/lib/migrate.server.ts';
+import { findPostgresBin, startThrowawayPostgres } from '../tests/support/postgres.ts';
+import { startFakeResend } from '../tests/support/fake-resend.ts';
+import { postgresAppEnv } from '../tests/support/postgres-app.ts';
+import { freePort } from '../tests/support/ports.ts';
+import { rawRequest } from '../tests/support/raw-http.ts';
+import { BUDGETS, FLOORS, measureLandingBytes, measurePageScripts } from './bench-budgets.ts';
+import { printTable, type Row } from './bench-report.ts';
+import { seedBenchData, SEED, sessionToken, todoId } from './bench-seed.ts';
+import { capturePatchStatements, pgbenchScript, type PatchStatements } from './bench-statements.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '10,50').split(',').map(Number);
+const OUT = process.env.BENCH_OUT ?? path.join(ROOT, 'dist', 'bench-results.json');
+const ACCEPT = { 'accept-encoding': 'br, gzip' };
+
+if (!existsSync(path.join(ROOT, 'dist/server/entry.mjs'))) {
+  console.error('[bench] no production build in dist/: run `npm run build` first (npm run bench does).');
+  process.exit(1);
+}
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+const children: ChildProcess[] = [];
+
+/** Starts a Node child whose output goes to a file (a pipe would make the bench process busy). */
+async function startNode(name: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<void> {
+  const logFile = path.join(work, `${name}.log`);
+  const fd = openSync(logFile, 'w');
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  children.push(child);
+  const deadline = Date.now() + 60_000;
+  while (!ready.test(readFileSync(logFile, 'utf8'))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`${name} did not start:\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+interface Measure {
+  title: string;
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  /** Varies each request (cookie, body, path); called for every request autocannon sends. */
+  setupRequest?: (request: autocannon.Request) => autocannon.Request;
+  expectStatus: number;
+}
+
+async function cannon(url: string, measure: Measure, connections: number, duration: number): Promise<autocannon.Result> {
+  return autocannon({
+    url: url + measure.path,
+    connections,
+    duration,
+    method: (measure.method ?? 'GET') as autocannon.Request['method'],
+    headers: { ...ACCEPT, ...measure.headers },
+    ...(measure.setupRequest ? { requests: [{ setupRequest: measure.setupRequest }] } : {}),
+  });
+}
+
+/** The HTTP measurement as a row; a response with another status than expected is an error. */
+function toRow(route: string, connections: number, result: autocannon.Result, expectStatus: number): Row {
+  const statusCount = (result.statusCodeStats as Record<string, { count: number }> | undefined) ?? {};
+  const expected = statusCount[String(expectStatus)]?.count ?? 0;
+  const wrong = Object.entries(statusCount).reduce((sum, [code, { count }]) => sum + (code === String(expectStatus) ? 0 : count), 0);
+  return {
+    route,
+    connections,
+    reqPerSec: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + wrong,
+    bytesPerResponse: result.requests.total > 0 ? Math.round(result.throughput.total / result.requests.total) : 0,
+    responses: expected,
+  };
+}
+
+/** pgbench with the PATCH endpoint's statements, at `clients` connections, for `duration` s. */
+async function pgbench(statements: PatchStatements, pgPort: number, database: string, clients: number, duration: number): Promise<Row> {
+  const script = path.join(work, 'patch.sql');
+  writeFileSync(script, pgbenchScript(statements));
+  const logDir = mkdtempSync(path.join(work, 'pgbench-'));
+  const args = ['-n', '-M', 'prepared', '-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres', '-c', String(clients), '-j', '2', '-T', String(duration), '-l', '--log-prefix', path.join(logDir, 'tx'), '-f', script, database];
+  const output = await new Promise<string>((resolve, reject) => {
+    const child = spawn(path.join(findPostgresBin(), 'pgbench'), args, { cwd: logDir });
+    let text = '';
+    child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`pgbench exited with ${code}:\n${text}`))));
+  });
+  const tps = Number(/tps = ([\d.]+)/.exec(output)?.[1]);
+  const failed = Number(/number of failed transactions: (\d+)/.exec(output)?.[1] ?? 0);
+  // Per-transaction log lines: client_id transaction_no time(µs) script_no time_epoch time_us
+  const { readdirSync } = await import('node:fs');
+  const latencies: number[] = [];
+  for (const file of readdirSync(logDir)) {
+    for (const line of readFileSync(path.join(logDir, file), 'utf8').split('\n')) {
+      const micros = Number(line.split(' ')[2]);
+      if (Number.isFinite(micros) && line) latencies.push(micros / 1000);
+    }
+  }
+  latencies.sort((a, b) => a - b);
+  const quantile = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return { route: 'limit: pgbench PATCH SQL', connections: clients, reqPerSec: tps, p50: quantile(0.5), p99: quantile(0.99), errors: failed, bytesPerResponse: 0, responses: latencies.length };
+}
+
+async function main() {
+  console.log(`[bench] ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ${DURATION} s per measurement, connections ${CONNECTIONS.join(', ')}`);
+  const postgres = await startThrowawayPostgres();
+  const proxyPort = await freePort();
+  // The proxy carries every query of the app: in its own process, not competing with autocannon.
+  await startNode('ws-proxy', ['--input-type=module', '-e', `import('./tests/support/ws-proxy.ts').then((m) => m.startWsProxy(${proxyPort})).then(() => console.log('proxy ready'))`], {}, /proxy ready/);
+  const wsProxy = `127.0.0.1:${proxyPort}/v1`;
+
+  const admin = await openDatabase({ url: postgres.url, wsProxy, poolMax: 1 });
+  await admin.query('CREATE DATABASE bench');
+  await admin.end();
+  const databaseUrl = postgres.urlFor('bench');
+  const database = await openDatabase({ url: databaseUrl, wsProxy, poolMax: 2 });
+  await migrate(database, path.join(ROOT, 'db/migrations'));
+  await seedBenchData(database);
+  console.log(`[bench] seeded ${SEED.users} users with sessions, ${SEED.activeUsers} of them with ${SEED.todosPerUser} todos`);
+
+  const resend = await startFakeResend();
+  const appPort = await freePort();
+  const env = postgresAppEnv({ databaseUrl, wsProxy, resend, port: appPort });
+  // BENCH_APP_NODE_ARGS: extra Node flags for the app server, e.g. "--cpu-prof --cpu-prof-dir=prof".
+  const appArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  await startNode('app', [...appArgs, 'src/server.ts'], { ...env, PORT: String(appPort), HOST: '127.0.0.1', DATA_DIR: path.join(work, 'data') }, /listening on/);
+  const appUrl = `http://127.0.0.1:${appPort}`;
+
+  // The statements pgbench runs are the ones the build runs for PATCH, read back from Postgres.
+  const capturePort = await freePort();
+  const captureName = 'bench-capture';
+  await startNode('capture', ['src/server.ts'], {
+    ...postgresAppEnv({ databaseUrl: `${databaseUrl}?application_name=${captureName}`, wsProxy, resend, port: capturePort }),
+    DATABASE_POOL_MAX: '1', PORT: String(capturePort), HOST: '127.0.0.1', DATA_DIR: path.join(work, 'capture-data'),
+  }, /listening on/);
+  const statements = await capturePatchStatements(database, `http://127.0.0.1:${capturePort}`, captureName, {
+    cookie: `authjs.session-token=${sessionToken(1)}`, origin: `http://127.0.0.1:${capturePort}`, todoId: todoId(1, 0),
+  });
+  children.pop()!.kill('SIGTERM');
+  console.log(`[bench] PATCH statements captured from the build:\n${statements.sessionRead}\n${statements.update}`);
+
+  const landing = await rawRequest(`${appUrl}/`, ACCEPT);
+  const islandPath = /\/_server-islands\/UserMenu\?[^"]+/.exec(landing.text())![0].replaceAll('&amp;', '&');
+  const barePort = await freePort();
+  const bareScript = `
+    const http = require('node:http');
+    const body = require('node:fs').readFileSync(${JSON.stringify(path.join(ROOT, 'dist/client/index.html.br'))});
+    http.createServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Encoding': 'br', 'Content-Length': body.length });
+      res.end(body);
+    }).listen(${barePort}, '127.0.0.1', () => console.log('bare ready'));`;
+  await startNode('bare', ['-e', bareScript], {}, /bare ready/);
+  const bareUrl = `http://127.0.0.1:${barePort}`;
+
+  const cookieFor = (user: number) => ({ cookie: `authjs.session-token=${sessionToken(user)}` });
+  const origin = { origin: env.SITE_URL!, 'content-type': 'application/json' };
+  // Requests take turns over the users: each is a different person, as real traffic would be.
+  let turn = 0;
+  const nextActiveUser = () => 1 + (turn++ % SEED.activeUsers);
+  let posts = 0;
+  const measures: Measure[] = [
+    { title: 'GET / (landing)', path: '/', expectStatus: 200 },
+    { title: 'GET /docs/getting-started', path: '/docs/getting-started', expectStatus: 200 },
+    { title: 'island, anonymous', path: islandPath, expectStatus: 200 },
+    {
+      title: 'island, signed in',
+      path: islandPath,
+      setupRequest: (request) => ({ ...request, headers: { ...request.headers, ...cookieFor(nextActiveUser()) } }),
+      expectStatus: 200,
+    },
+    {
+      title: 'GET /todos, signed in (50 todos)',
+      path: '/todos',
+      setupRequest: (request) => ({ ...request, headers: { ...request.headers, ...cookieFor(nextActiveUser()) } }),
+      expectStatus: 200,
+    },
+    {
+      title: 'POST /api/todos',
+      method: 'POST',
+      path: '/api/todos',
+      // Spread over every seeded user, so no one reaches the per-user todo limit during the run.
+      setupRequest: (request) => {
+        const user = 1 + SEED.activeUsers + (posts++ % (SEED.users - SEED.activeUsers));
+        return { ...request, headers: { ...request.headers, ...origin, ...cookieFor(user) }, body: JSON.stringify({ content: `bench todo ${posts}` }) };
+      },
+      expectStatus: 201,
+    },
+    {
+      title: 'PATCH /api/todos/:id',
+      method: 'PATCH',
+      path: '/api/todos/1',
+      setupRequest: (request) => {
+        const user = nextActiveUser();
+        const id = todoId(user, Math.floor(Math.random() * SEED.todosPerUser));
+        return {
+          ...request,
+          path: `/api/todos/${id}`,
+          headers: { ...request.headers, ...origin, ...cookieFor(user) },
+          body: JSON.stringify({ completed: Math.random() < 0.5 }),
+        };
+      },
+      expectStatus: 200,
+    },
+  ];
+
+  const rows: Row[] = [];
+  for (const connections of CONNECTIONS) {
+    // The bare server before and after the routes: their mean is the limit (the machine drifts).
+    const bareBefore = await cannon(bareUrl, { title: '', path: '/', expectStatus: 200 }, connections, DURATION);
+    const routeRows: Row[] = [];
+    // BENCH_ROUTES: a regular expression to measure only some routes (when profiling one).
+    for (const measure of measures.filter((m) => new RegExp(process.env.BENCH_ROUTES ?? '').test(m.title))) {
+      await cannon(appUrl, measure, connections, Math.min(2, DURATION)); // warm-up, not counted
+      const row = toRow(measure.title, connections, await cannon(appUrl, measure, connections, DURATION), measure.expectStatus);
+      routeRows.push(row);
+      console.log(`[bench] ${connections} connections: ${measure.title}: ${Math.round(row.reqPerSec)} req/s, errors ${row.errors}`);
+    }
+    const bareAfter = await cannon(bareUrl, { title: '', path: '/', expectStatus: 200 }, connections, DURATION);
+    const bare = toRow('limit: bare node:http, landing bytes', connections, bareBefore, 200);
+    const after = toRow('', connections, bareAfter, 200);
+    bare.reqPerSec = (bare.reqPerSec + after.reqPerSec) / 2;
+    bare.p50 = (bare.p50 + after.p50) / 2;
+    bare.p99 = (bare.p99 + after.p99) / 2;
+    bare.errors += after.errors;
+    const pg = await pgbench(statements, postgres.port, 'bench', connections, DURATION);
+    for (const row of routeRows) {
+      row.limit = row.route.startsWith('PATCH') || row.route.startsWith('POST') || row.route.includes('/todos,') || row.route.includes('signed in') ? pg : bare;
+    }
+    rows.push(...routeRows, bare, pg);
+  }
+
+  const todosCookie = cookieFor(1);
+  const budgets = {
+    landingHtmlCssBytes: await measureLandingBytes(appUrl),
+    todosJavaScriptBytes: await measurePageScripts(appUrl, '/todos', todosCookie),
+    contentPageJavaScriptBytes: await measurePageScripts(appUrl, '/docs/getting-started', {}),
+  };
+  const { failures } = printTable(rows, budgets);
+
+  const results = {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    durationSeconds: DURATION,
+    floors: FLOORS,
+    budgets: { ...budgets, limits: BUDGETS },
+    rows: rows.map(({ limit, ...row }) => ({ ...row, limit: limit?.route, ratio: limit ? row.reqPerSec / limit.reqPerSec : undefined })),
+    failures,
+  };
+  writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`[bench] figures written to ${path.relative(process.cwd(), OUT)}`);
+
+  await database.end();
+  await resend.close();
+  await Promise.all(children.map((child) => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); })));
+  await postgres.stop();
+  rmSync(work, { recursive: true, force: true });
+  process.exitCode = failures.length > 0 ? 1 : 0;
+}
+
+main().catch(async (error: unknown) => {
+  console.error('[bench] failed:', error);
+  for (const child of children) child.kill('SIGKILL');
+  process.exit(2);
+});

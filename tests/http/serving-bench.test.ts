@@ -1,0 +1,62 @@
+/**
+ * A smoke run of `npm run bench` (scripts/bench.ts) with tiny durations: every route and both
+ * limits are measured, every response is the expected one, and the figures are written as JSON.
+ * The floors themselves are not judged here: a one-second run on a busy CI machine says little.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-smoke-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface BenchRow {
+  route: string;
+  connections: number;
+  reqPerSec: number;
+  errors: number;
+  responses: number;
+  ratio?: number;
+}
+
+it('measures every route and both limits with no errors, and writes the figures', { timeout: 180_000 }, async () => {
+  const out = path.join(dir, 'bench.json');
+  const run = await promisify(execFile)(process.execPath, ['scripts/bench.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', BENCH_DURATION: '1', BENCH_CONNECTIONS: '2', BENCH_OUT: out },
+    maxBuffer: 10 * 1024 * 1024,
+  }).catch((error: { code?: number; stdout?: string; stderr?: string }) => {
+    // Exit code 1 is a missed floor (not judged here); anything else is a failed run.
+    if (error.code !== 1) throw new Error(`bench failed (${error.code}):\n${error.stdout}\n${error.stderr}`);
+    return { stdout: error.stdout ?? '', stderr: error.stderr ?? '' };
+  });
+  expect(run.stdout).toMatch(/route\s+conns\s+req\/s\s+p50 ms\s+p99 ms\s+errors\s+bytes\s+vs limit/);
+
+  const results = JSON.parse(readFileSync(out, 'utf8')) as { rows: BenchRow[]; budgets: Record<string, number> };
+  const routes = results.rows.map((row) => row.route);
+  expect(routes).toEqual([
+    'GET / (landing)',
+    'GET /docs/getting-started',
+    'island, anonymous',
+    'island, signed in',
+    'GET /todos, signed in (50 todos)',
+    'POST /api/todos',
+    'PATCH /api/todos/:id',
+    'limit: bare node:http, landing bytes',
+    'limit: pgbench PATCH SQL',
+  ]);
+  for (const row of results.rows) {
+    expect(row.connections, row.route).toBe(2);
+    expect(row.responses, row.route).toBeGreaterThan(0);
+    expect(row.errors, row.route).toBe(0);
+    expect(row.reqPerSec, row.route).toBeGreaterThan(0);
+    if (!row.route.startsWith('limit:')) expect(row.ratio, row.route).toBeGreaterThan(0);
+  }
+  expect(results.budgets.landingHtmlCssBytes).toBeGreaterThan(1000);
+  expect(results.budgets.todosJavaScriptBytes).toBeGreaterThan(10_000);
+  expect(results.budgets.contentPageJavaScriptBytes).toBe(0);
+});
