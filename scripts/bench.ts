@@ -10,7 +10,7 @@
  * "10,50"), BENCH_OUT. Exit code 1 when a floor is missed, so a run can gate a release.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -21,12 +21,12 @@ import { startFakeResend } from '../tests/support/fake-resend.ts';
 import { postgresAppEnv } from '../tests/support/postgres-app.ts';
 import { freePort } from '../tests/support/ports.ts';
 import { rawRequest } from '../tests/support/raw-http.ts';
+import { ROOT, startNode as startChild, stopChild } from './child-process.ts';
 import { BUDGETS, FLOORS, measureLandingBytes, measurePageScripts } from './bench-budgets.ts';
 import { printTable, type Row } from './bench-report.ts';
 import { seedBenchData, SEED, sessionToken, todoId } from './bench-seed.ts';
 import { capturePatchStatements, pgbenchScript, type PatchStatements } from './bench-statements.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '10,50').split(',').map(Number);
 const OUT = process.env.BENCH_OUT ?? path.join(ROOT, 'dist', 'bench-results.json');
@@ -40,20 +40,11 @@ if (!existsSync(path.join(ROOT, 'dist/server/entry.mjs'))) {
 const work = mkdtempSync(path.join(os.tmpdir(), 'bench-'));
 const children: ChildProcess[] = [];
 
-/** Starts a Node child whose output goes to a file (a pipe would make the bench process busy). */
-async function startNode(name: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<void> {
-  const logFile = path.join(work, `${name}.log`);
-  const fd = openSync(logFile, 'w');
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', fd, fd] });
-  closeSync(fd);
+/** Starts a Node child of this run (logs in the work directory), stopped at the end. */
+async function startNode(name: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
+  const child = await startChild(path.join(work, `${name}.log`), args, env, ready);
   children.push(child);
-  const deadline = Date.now() + 60_000;
-  while (!ready.test(readFileSync(logFile, 'utf8'))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`${name} did not start:\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  return child;
 }
 
 interface Measure {
@@ -111,7 +102,6 @@ async function pgbench(statements: PatchStatements, pgPort: number, database: st
   const tps = Number(/tps = ([\d.]+)/.exec(output)?.[1]);
   const failed = Number(/number of failed transactions: (\d+)/.exec(output)?.[1] ?? 0);
   // Per-transaction log lines: client_id transaction_no time(µs) script_no time_epoch time_us
-  const { readdirSync } = await import('node:fs');
   const latencies: number[] = [];
   for (const file of readdirSync(logDir)) {
     for (const line of readFileSync(path.join(logDir, file), 'utf8').split('\n')) {
@@ -152,14 +142,14 @@ async function main() {
   // The statements pgbench runs are the ones the build runs for PATCH, read back from Postgres.
   const capturePort = await freePort();
   const captureName = 'bench-capture';
-  await startNode('capture', ['src/server.ts'], {
+  const capture = await startNode('capture', ['src/server.ts'], {
     ...postgresAppEnv({ databaseUrl: `${databaseUrl}?application_name=${captureName}`, wsProxy, resend, port: capturePort }),
     DATABASE_POOL_MAX: '1', PORT: String(capturePort), HOST: '127.0.0.1', DATA_DIR: path.join(work, 'capture-data'),
   }, /listening on/);
   const statements = await capturePatchStatements(database, `http://127.0.0.1:${capturePort}`, captureName, {
     cookie: `authjs.session-token=${sessionToken(1)}`, origin: `http://127.0.0.1:${capturePort}`, todoId: todoId(1, 0),
   });
-  children.pop()!.kill('SIGTERM');
+  await stopChild(capture);
   console.log(`[bench] PATCH statements captured from the build:\n${statements.sessionRead}\n${statements.update}`);
 
   const landing = await rawRequest(`${appUrl}/`, ACCEPT);
@@ -274,7 +264,7 @@ async function main() {
 
   await database.end();
   await resend.close();
-  await Promise.all(children.map((child) => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); })));
+  await Promise.all(children.map(stopChild));
   await postgres.stop();
   rmSync(work, { recursive: true, force: true });
   process.exitCode = failures.length > 0 ? 1 : 0;

@@ -6,15 +6,14 @@
  *
  * CHROME_PATH picks another Chromium binary; LIGHTHOUSE_PAGES another comma-separated page list.
  */
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse, { desktopConfig } from 'lighthouse';
 import { freePort } from '../tests/support/ports.ts';
+import { ROOT, startNode, stopChild } from './child-process.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const MIN_SCORE = 95;
 const PAGES = (process.env.LIGHTHOUSE_PAGES ?? '/,/docs/getting-started').split(',');
 const OUT = process.env.LIGHTHOUSE_OUT ?? path.join(ROOT, 'dist', 'lighthouse-results.json');
@@ -27,20 +26,8 @@ if (!existsSync(path.join(ROOT, 'dist/server/entry.mjs'))) {
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'lighthouse-'));
 const port = await freePort();
-const logFile = path.join(work, 'server.log');
-const fd = openSync(logFile, 'w');
 // Local mode, as `npm start` runs it: the content pages don't depend on the database mode.
-const server = spawn(process.execPath, ['src/server.ts'], {
-  cwd: ROOT,
-  env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: path.join(work, 'data') },
-  stdio: ['ignore', fd, fd],
-});
-closeSync(fd);
-const deadline = Date.now() + 60_000;
-while (!readFileSync(logFile, 'utf8').includes('listening on')) {
-  if (server.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start:\n${readFileSync(logFile, 'utf8')}`);
-  await new Promise((resolve) => setTimeout(resolve, 50));
-}
+const server = await startNode(path.join(work, 'server.log'), ['src/server.ts'], { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: path.join(work, 'data') }, /listening on/);
 
 const chrome = await chromeLauncher.launch({
   chromePath: CHROME,
@@ -77,7 +64,7 @@ try {
   }
 } finally {
   chrome.kill();
-  server.kill('SIGTERM');
+  await stopChild(server);
 }
 
 writeFileSync(OUT, `${JSON.stringify({ date: new Date().toISOString(), lighthouse: '12.2.3', chromium: CHROME, minScore: MIN_SCORE, results }, null, 2)}\n`);
