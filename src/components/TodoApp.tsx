@@ -4,7 +4,7 @@
  * every change shows at once and is undone, with a message, if refused.
  */
 import { useLayoutEffect, useRef } from 'react';
-import { matchesFilter, type Todo, type TodoFilter } from '../lib/todo-schema.ts';
+import { matchesFilter, type Todo, type TodoFilter } from '../lib/todo-model.ts';
 import { FilterField } from './FormFields.tsx';
 import { NewTodoForm } from './NewTodoForm.tsx';
 import { TodoFooter } from './TodoFooter.tsx';

@@ -7,7 +7,7 @@
  * double-click on the text): Enter or leaving the editor saves, Escape cancels, empty text deletes.
  */
 import { useEffect, useId, useRef, useState, type FocusEvent, type KeyboardEvent, type SubmitEvent } from 'react';
-import { CONTENT_MAX, todosPath, type TodoFilter } from '../lib/todo-schema.ts';
+import { CONTENT_MAX, todosPath, type TodoFilter } from '../lib/todo-model.ts';
 import { FilterField, IdField } from './FormFields.tsx';
 import type { TodoItem } from './todo-store.ts';
 

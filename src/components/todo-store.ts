@@ -17,7 +17,7 @@
  * `refresh()` (on focus / visibility) replaces the list with the server's, so two tabs or devices
  * converge; it only applies when no change of ours is under way, or it would undo one on screen.
  */
-import type { Todo } from '../lib/todo-schema.ts';
+import type { Todo } from '../lib/todo-model.ts';
 import * as client from '../lib/todos-client.ts';
 import { ApiError } from '../lib/todos-client.ts';
 

@@ -4,7 +4,7 @@
  * from the server whenever the tab regains focus or becomes visible, so tabs and devices converge.
  */
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import type { Todo } from '../lib/todo-schema.ts';
+import type { Todo } from '../lib/todo-model.ts';
 import { TodoStore, type TodoState } from './todo-store.ts';
 
 export interface UseTodos extends TodoState {

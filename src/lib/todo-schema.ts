@@ -1,20 +1,11 @@
 /**
- * The todo shapes and the one validation schema shared by the API, the no-JS forms and the island.
- * Safe to import from client code (no server imports).
+ * The one validation schema shared by the API and the no-JS forms (server side). The shapes,
+ * limits and filters are in todo-model.ts, which the island imports without zod.
  */
 import { z } from 'zod';
+import { CONTENT_MAX } from './todo-model.ts';
 
-export const CONTENT_MAX = 500;
-/** Most todos one user may have (enforced by the database: migration 0003). */
-export const TODO_LIMIT = 1000;
-
-/** A todo as the API returns it and the island renders it. */
-export interface Todo {
-  id: number;
-  content: string;
-  completed: boolean;
-  createdAt: string;
-}
+export * from './todo-model.ts';
 
 /** Trimmed text, 1–500 characters after trimming; NUL bytes are refused (Postgres can't store them). */
 export const contentSchema = z
@@ -42,30 +33,3 @@ export const completeAllSchema = z.strictObject({
 
 export type CreateTodo = z.infer<typeof createTodoSchema>;
 export type UpdateTodo = z.infer<typeof updateTodoSchema>;
-
-/** Todo ids are positive int4 values; anything else (0, -1, 1.5, abc, 99999999999) is a bad id. */
-export function parseTodoId(raw: string | undefined): number | null {
-  if (!raw || !/^[1-9]\d{0,9}$/.test(raw)) return null;
-  const id = Number(raw);
-  return id <= 2_147_483_647 ? id : null;
-}
-
-/** The list filters; kept in the URL as `/todos?filter=active`. */
-export const FILTERS = ['all', 'active', 'completed'] as const;
-export type TodoFilter = (typeof FILTERS)[number];
-
-/** `?filter=` from the URL: one of the known filters, anything else (or nothing) is `all`. */
-export function parseFilter(raw: string | null | undefined): TodoFilter {
-  return (FILTERS as readonly string[]).includes(raw ?? '') ? (raw as TodoFilter) : 'all';
-}
-
-/** Whether `todo` is shown under `filter`. */
-export function matchesFilter(todo: Pick<Todo, 'completed'>, filter: TodoFilter): boolean {
-  return filter === 'all' || (filter === 'completed') === todo.completed;
-}
-
-/** The list page's URL for a filter (`all` is the bare `/todos`), plus any extra query values. */
-export function todosPath(filter: TodoFilter, extra: Record<string, string> = {}): string {
-  const query = new URLSearchParams(filter === 'all' ? extra : { filter, ...extra }).toString();
-  return query ? `/todos?${query}` : '/todos';
-}
