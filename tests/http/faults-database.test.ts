@@ -47,9 +47,11 @@ describe('database faults (postgres through the Neon driver)', () => {
 
   it('never retries a write: the failure surfaces as unavailable and the row is not written twice', async () => {
     const marker = `write_${Date.now()}`;
-    const write = database.query(`INSERT INTO writes (note) SELECT '${marker}' FROM pg_sleep(0.5)`);
+    // The handler is attached at once: the write may fail while the kill is still being awaited,
+    // and a rejection with no handler yet is an unhandled rejection.
+    const write = database.query(`INSERT INTO writes (note) SELECT '${marker}' FROM pg_sleep(0.5)`).catch((e: unknown) => e);
     await killBackendRunning(admin, marker);
-    const error = await write.catch((e: unknown) => e);
+    const error = await write;
     expect(isDatabaseUnavailable(error)).toBe(true);
     const { rows } = await admin.query<{ n: string }>('SELECT count(*) AS n FROM writes WHERE note = $1', [marker]);
     expect(Number(rows[0]!.n)).toBe(0);
