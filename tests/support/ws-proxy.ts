@@ -30,6 +30,8 @@ export function startWsProxy(port = 0): Promise<WsProxy> {
       }
       const stream = createWebSocketStream(socket);
       const tcp = net.connect(targetPort, host);
+      // Small protocol messages must not wait for Nagle's algorithm (40 ms stalls with delayed ACKs).
+      tcp.setNoDelay(true);
       stream.on('error', () => tcp.destroy());
       tcp.on('error', () => stream.destroy());
       stream.pipe(tcp).pipe(stream);
