@@ -15,6 +15,7 @@ import { signInMessage } from './src/lib/mail/message.ts';
 import { currentSignInRequest } from './src/lib/sign-in-request.server.ts';
 import { deleteCodes, formatCode, newCode, tokenForCode } from './src/lib/sign-in-codes.server.ts';
 import { log } from './src/lib/log.server.ts';
+import { safeCallbackPath } from './src/lib/redirects.ts';
 
 /** Auth.js errors a visitor causes (a used or wrong link or code): expected, one line, no stack. */
 const CLIENT_ERRORS = new Set(['Verification', 'AccessDenied', 'MissingCSRF']);
@@ -76,15 +77,10 @@ export default defineConfig({
     session({ session, user }) {
       return { ...session, user: { id: Number(user.id), email: user.email, name: user.name ?? null } } as never;
     },
-    // Only same-origin destinations; anything else lands on the todo list.
+    // Only same-origin destinations (the same rule as every callbackUrl we read); anything else
+    // lands on the todo list.
     redirect({ url, baseUrl }) {
-      if (url.startsWith('/') && !url.startsWith('//')) return `${baseUrl}${url}`;
-      try {
-        if (new URL(url).origin === baseUrl) return url;
-      } catch {
-        // not a URL: fall through
-      }
-      return `${baseUrl}/todos`;
+      return `${baseUrl}${safeCallbackPath(url, baseUrl)}`;
     },
   },
   // Auth.js's messages go through our structured, redacting log.
