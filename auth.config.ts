@@ -16,6 +16,8 @@ import { currentSignInRequest } from './src/lib/sign-in-request.server.ts';
 import { deleteCodes, formatCode, newCode, tokenForCode } from './src/lib/sign-in-codes.server.ts';
 import { log } from './src/lib/log.server.ts';
 import { safeCallbackPath } from './src/lib/redirects.ts';
+import { SESSION_MAX_AGE_SECONDS, SESSION_UPDATE_AGE_SECONDS } from './src/lib/auth-constants.ts';
+import { toSessionUser } from './src/lib/session-lookup.server.ts';
 
 /** Auth.js errors a visitor causes (a used or wrong link or code): expected, one line, no stack. */
 const CLIENT_ERRORS = new Set(['Verification', 'AccessDenied', 'MissingCSRF']);
@@ -64,7 +66,8 @@ export default defineConfig({
   // host Auth.js sees is always the configured one, never a client-supplied Host header.
   trustHost: true,
   adapter: createAuthAdapter(db),
-  session: { strategy: 'database', maxAge: 30 * 24 * 60 * 60, updateAge: 24 * 60 * 60 },
+  // The middleware reads sessions with these same numbers (src/lib/auth.server.ts).
+  session: { strategy: 'database', maxAge: SESSION_MAX_AGE_SECONDS, updateAge: SESSION_UPDATE_AGE_SECONDS },
   providers: [emailProvider],
   pages: {
     signIn: '/signin',
@@ -75,7 +78,7 @@ export default defineConfig({
   callbacks: {
     // The database strategy's default session has no user id; the app keys every todo on it.
     session({ session, user }) {
-      return { ...session, user: { id: Number(user.id), email: user.email, name: user.name ?? null } } as never;
+      return { ...session, user: toSessionUser(user) } as never;
     },
     // Only same-origin destinations (the same rule as every callbackUrl we read); anything else
     // lands on the todo list.

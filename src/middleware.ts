@@ -5,7 +5,7 @@
  * 3. adds security headers.
  */
 import { defineMiddleware } from 'astro:middleware';
-import { readSession, sessionToken } from './lib/auth.server.ts';
+import { readSession } from './lib/auth.server.ts';
 import { isDatabaseUnavailable } from './lib/db-errors.server.ts';
 import { unavailableResponse } from './lib/unavailable.server.ts';
 import { isCrossSiteWrite } from './lib/origin.server.ts';
@@ -34,19 +34,13 @@ export const onRequest = defineMiddleware(async (context, next) => {
   }
 
   // A database outage answers 503 (friendly page, or JSON for the API) and never signs anyone out.
-  let setCookies: string[] = [];
   let response: Response;
   try {
-    if (sessionToken(context.cookies)) {
-      const read = await readSession(context.request);
-      context.locals.session = read.session;
-      setCookies = read.setCookies;
-    }
+    context.locals.session = await readSession(context.cookies);
     response = await next();
   } catch (error) {
     if (!isDatabaseUnavailable(error)) throw error;
     return applySecurityHeaders(unavailableResponse(context.url));
   }
-  for (const cookie of setCookies) response.headers.append('Set-Cookie', cookie);
   return applySecurityHeaders(response);
 });

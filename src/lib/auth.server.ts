@@ -6,11 +6,12 @@
 import { Auth } from '@auth/core';
 import type { AstroCookies } from 'astro';
 import authConfig from '../../auth.config.ts';
-import { SESSION_COOKIE_NAMES } from './auth-constants.ts';
+import { SESSION_COOKIE_NAMES, SESSION_MAX_AGE_SECONDS, SESSION_UPDATE_AGE_SECONDS } from './auth-constants.ts';
 import { config } from './config.server.ts';
 import { surfaceDatabaseOutage } from './db-errors.server.ts';
 import { HttpError } from './http.server.ts';
 import { safeCallbackPath } from './redirects.ts';
+import { lookUpSession, type SessionAdapter } from './session-lookup.server.ts';
 
 export const AUTH_PREFIX = '/api/auth';
 
@@ -19,7 +20,10 @@ export function authUrl(path: string, search = ''): URL {
   return new URL(`${AUTH_PREFIX}${path}${search}`, config().siteUrl);
 }
 
-/** Calls Auth.js in-process with the caller's headers (cookies included). */
+/**
+ * Calls Auth.js in-process with the caller's headers (cookies included). Auth.js answers adapter
+ * errors with its error page; a database outage throws DatabaseUnavailableError instead (503).
+ */
 export function authRequest(path: string, incoming: Request, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(incoming.headers);
   // Auth.js derives origins from the URL we give it; a forwarded host must not override it.
@@ -30,7 +34,7 @@ export function authRequest(path: string, incoming: Request, init: RequestInit =
     headers.delete('content-length');
     headers.delete('content-type');
   }
-  return Auth(new Request(authUrl(path), { ...init, headers }), authConfig);
+  return surfaceDatabaseOutage(() => Auth(new Request(authUrl(path), { ...init, headers }), authConfig));
 }
 
 /** Where to go after sign-in: a same-site path from `raw`, or the todo list. */
@@ -38,38 +42,42 @@ export function callbackPath(raw: string | null | undefined): string {
   return safeCallbackPath(raw, new URL(config().siteUrl).origin);
 }
 
+/** The session cookie Auth.js uses on this site: the `__Secure-` name when it is served over https. */
+export function sessionCookieName(): string {
+  const [secureName, plainName] = SESSION_COOKIE_NAMES;
+  return config().siteUrl.startsWith('https:') ? secureName : plainName;
+}
+
+const sessionCookieOptions = (name: string) => ({ path: '/', httpOnly: true, sameSite: 'lax', secure: name.startsWith('__Secure-') }) as const;
+
 /** Removes the session cookie (both names) from the browser. */
 export function clearSessionCookies(cookies: AstroCookies): void {
-  for (const name of SESSION_COOKIE_NAMES) {
-    cookies.delete(name, { path: '/', httpOnly: true, sameSite: 'lax', secure: name.startsWith('__Secure-') });
-  }
+  for (const name of SESSION_COOKIE_NAMES) cookies.delete(name, sessionCookieOptions(name));
 }
 
+/** The session token from this site's session cookie (the only name Auth.js itself reads here). */
 export function sessionToken(cookies: AstroCookies): string | undefined {
-  for (const name of SESSION_COOKIE_NAMES) {
-    const value = cookies.get(name)?.value;
-    if (value) return value;
-  }
-  return undefined;
+  return cookies.get(sessionCookieName())?.value || undefined;
 }
 
-export interface SessionRead {
-  session: App.Locals['session'];
-  /** Cookies Auth.js wants to set (a refreshed expiry, or clearing a dead session). */
-  setCookies: string[];
-}
+const SESSION_POLICY = { maxAgeSeconds: SESSION_MAX_AGE_SECONDS, updateAgeSeconds: SESSION_UPDATE_AGE_SECONDS };
 
 /**
- * Reads the session from the database (one round trip). Callers skip this without a cookie.
- * Throws DatabaseUnavailableError during an outage (Auth.js would answer "no session" and clear
- * the cookie, signing the user out).
+ * The signed-in session for this request's cookie, in one database round trip (plus a write once
+ * a day per session, when it is extended), with Auth.js's rules (see session-lookup.server.ts).
+ * Updates the cookie when the session was extended or is dead. Callers skip this without a cookie.
+ * An outage throws DatabaseUnavailableError: it must answer 503, never "signed out".
  */
-export async function readSession(request: Request): Promise<SessionRead> {
-  const response = await surfaceDatabaseOutage(() => authRequest('/session', request));
-  const setCookies = response.headers.getSetCookie();
-  const body = (await response.json().catch(() => null)) as App.Locals['session'] | null;
-  if (!response.ok) throw new Error(`Auth.js session read failed with ${response.status}`);
-  return { session: body?.user ? body : null, setCookies };
+export async function readSession(cookies: AstroCookies): Promise<App.Locals['session']> {
+  const token = sessionToken(cookies);
+  if (!token) return null;
+  const { session, cookie } = await lookUpSession(authConfig.adapter as SessionAdapter, token, SESSION_POLICY);
+  if (cookie.action === 'clear') clearSessionCookies(cookies);
+  if (cookie.action === 'extend') {
+    const name = sessionCookieName();
+    cookies.set(name, token, { ...sessionCookieOptions(name), expires: cookie.expires });
+  }
+  return session;
 }
 
 /** A CSRF token for Auth.js forms, plus the cookie that must accompany it. */

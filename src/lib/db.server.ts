@@ -81,8 +81,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 async function openNeon(url: string, options: DatabaseOptions): Promise<Database> {
   const { Pool, neonConfig } = await import('@neondatabase/serverless');
-  const { default: WebSocket } = await import('ws');
-  neonConfig.webSocketConstructor = WebSocket;
+  const { CoalescingWebSocket } = await import('./coalescing-websocket.server.ts');
+  // Writes are joined by the socket itself, without the driver's 1 ms timer (see its module).
+  neonConfig.webSocketConstructor = CoalescingWebSocket;
+  neonConfig.coalesceWrites = false;
   if (options.wsProxy) {
     const proxy = options.wsProxy;
     neonConfig.wsProxy = (host, port) => `${proxy}?address=${host}:${port}`;

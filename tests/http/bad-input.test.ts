@@ -203,6 +203,8 @@ describe('bad input (postgres mode)', () => {
       ['UTF-8 bytes', async () => Buffer.from('sessión-👍').toString('latin1')],
       ['4 KB long', async () => 'a'.repeat(4000)],
       ['SQL-looking', async () => "x' OR '1'='1"],
+      // Decoded to a NUL character, which Postgres refuses in text: still just "no session".
+      ['percent-encoded NUL byte', async () => 'abc%00def'],
       [
         'expired',
         async () => {

@@ -95,6 +95,16 @@ describe('database outage while serving (postgres mode)', () => {
       expect(await response.text()).toContain('Back in a moment');
     });
 
+    it('answers a sign-in link being used with the 503 page, not Auth.js’s “configuration” error', async () => {
+      const response = await new HttpClient(server.url).fetch('/api/auth/callback/email?token=abc&email=someone%40example.com', {
+        method: 'POST',
+        form: {},
+      });
+      expect(response.status).toBe(503);
+      expect(response.headers.get('location')).toBeNull();
+      expect(await response.text()).toContain('Back in a moment');
+    });
+
     it('stays alive (healthz 200) and reports not ready (readyz 503)', async () => {
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
       const ready = await fetch(`${server.url}/readyz`);

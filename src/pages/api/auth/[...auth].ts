@@ -9,6 +9,7 @@ import type { APIContext, APIRoute } from 'astro';
 import { AstroAuth } from 'auth-astro/server';
 import authConfig from '../../../../auth.config.ts';
 import { authUrl, AUTH_PREFIX, callbackPath } from '../../../lib/auth.server.ts';
+import { surfaceDatabaseOutage } from '../../../lib/db-errors.server.ts';
 import { HttpError, readBodyText } from '../../../lib/http.server.ts';
 import { checkSignInEmailLimits, clientIp, normalizeEmail, setPendingSignIn } from '../../../lib/sign-in.server.ts';
 import { withSignInRequest } from '../../../lib/sign-in-request.server.ts';
@@ -26,7 +27,8 @@ async function callAuth(context: APIContext, path: string, body: string | undefi
   });
   // auth-astro's handler reads only `request` and `cookies` (spreading the context would touch
   // getters such as `csp` that warn when unused).
-  const response = await handler.GET({ request: onSite, cookies: context.cookies } as APIContext);
+  // Auth.js turns adapter errors into its error page: an outage must answer 503 instead.
+  const response = await surfaceDatabaseOutage(() => handler.GET({ request: onSite, cookies: context.cookies } as APIContext));
   return response ?? new Response('Not found', { status: 404 });
 }
 

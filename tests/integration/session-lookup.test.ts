@@ -1,0 +1,80 @@
+/**
+ * The middleware's session read (lookUpSession) against both backends, through the same adapter
+ * the app uses: Auth.js's database-session rules, re-implemented, so each one is pinned here.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/lib/db.server.ts';
+import { createAuthAdapter } from '../../src/lib/auth-adapter.server.ts';
+import { lookUpSession, type SessionAdapter } from '../../src/lib/session-lookup.server.ts';
+import { BACKENDS, migratedDatabase } from '../support/databases.ts';
+
+const DAY = 24 * 60 * 60 * 1000;
+const POLICY = { maxAgeSeconds: 30 * 24 * 60 * 60, updateAgeSeconds: 24 * 60 * 60 };
+
+describe.each(BACKENDS)('session lookup on %s', (backend) => {
+  let database: Database;
+  let adapter: SessionAdapter;
+  let userId: number;
+  const now = Date.now();
+
+  /** A session whose expiry is `expiresIn` ms from `now`. */
+  async function session(token: string, expiresIn: number): Promise<void> {
+    await database.query('INSERT INTO sessions ("sessionToken", "userId", expires) VALUES ($1, $2, $3)', [token, userId, new Date(now + expiresIn)]);
+  }
+  async function storedExpiry(token: string): Promise<number | undefined> {
+    const { rows } = await database.query<{ expires: Date }>('SELECT expires FROM sessions WHERE "sessionToken" = $1', [token]);
+    return rows[0] && new Date(rows[0].expires).getTime();
+  }
+
+  beforeAll(async () => {
+    database = await migratedDatabase(backend);
+    adapter = createAuthAdapter(database) as SessionAdapter;
+    const { rows } = await database.query<{ id: number }>(`INSERT INTO users (email, name) VALUES ('eve@example.com', 'Eve') RETURNING id`);
+    userId = rows[0]!.id;
+  });
+  afterAll(async () => database.end());
+
+  it('finds a live session with its user and leaves the row and the cookie alone', async () => {
+    await session('live', 29.5 * DAY); // extended half a day ago
+    const found = await lookUpSession(adapter, 'live', POLICY, now);
+    expect(found).toEqual({
+      session: { user: { id: userId, email: 'eve@example.com', name: 'Eve' }, expires: new Date(now + 29.5 * DAY).toISOString() },
+      cookie: { action: 'keep' },
+    });
+    expect(await storedExpiry('live')).toBe(now + 29.5 * DAY);
+  });
+
+  it('extends a session last extended more than updateAge ago, in the row and the cookie', async () => {
+    await session('stale', 28 * DAY); // extended two days ago
+    const found = await lookUpSession(adapter, 'stale', POLICY, now);
+    const extended = now + 30 * DAY;
+    expect(found.session?.expires).toBe(new Date(extended).toISOString());
+    expect(found.cookie).toEqual({ action: 'extend', expires: new Date(extended) });
+    expect(await storedExpiry('stale')).toBe(extended);
+  });
+
+  it('extends exactly at updateAge (Auth.js compares with <=)', async () => {
+    await session('edge', 29 * DAY);
+    expect((await lookUpSession(adapter, 'edge', POLICY, now)).cookie.action).toBe('extend');
+  });
+
+  it('deletes an expired session and clears the cookie', async () => {
+    await session('expired', -1);
+    expect(await lookUpSession(adapter, 'expired', POLICY, now)).toEqual({ session: null, cookie: { action: 'clear' } });
+    expect(await storedExpiry('expired')).toBeUndefined();
+  });
+
+  it('clears the cookie of a token that has no session, and changes nothing', async () => {
+    const before = (await database.query('SELECT count(*)::int AS n FROM sessions')).rows[0];
+    expect(await lookUpSession(adapter, 'never-issued', POLICY, now)).toEqual({ session: null, cookie: { action: 'clear' } });
+    expect((await database.query('SELECT count(*)::int AS n FROM sessions')).rows[0]).toEqual(before);
+  });
+
+  it('treats SQL, a NUL byte, non-ASCII, empty and over-long values as no session (not an error)', async () => {
+    await session('x'.repeat(255), DAY);
+    for (const token of [`'OR'1'='1'--`, `' OR 1=1 --`, 'abc\u0000def', 'é✓', '', 'x'.repeat(256)]) {
+      expect(await lookUpSession(adapter, token, POLICY, now)).toEqual({ session: null, cookie: { action: 'clear' } });
+    }
+    expect((await lookUpSession(adapter, 'x'.repeat(255), POLICY, now)).session).not.toBeNull();
+  });
+});
