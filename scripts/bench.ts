@@ -31,6 +31,8 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '10,50').split(',').map(Number);
 const OUT = process.env.BENCH_OUT ?? path.join(ROOT, 'dist', 'bench-results.json');
 const ACCEPT = { 'accept-encoding': 'br, gzip' };
+/** The app's database pool size (DATABASE_POOL_MAX's default); the driver limit uses the same. */
+const APP_POOL_MAX = 10;
 
 if (!existsSync(path.join(ROOT, 'dist/server/entry.mjs'))) {
   console.error('[bench] no production build in dist/: run `npm run build` first (npm run bench does).');
@@ -112,6 +114,33 @@ async function pgbench(statements: PatchStatements, pgPort: number, database: st
   latencies.sort((a, b) => a - b);
   const quantile = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
   return { route: 'limit: pgbench PATCH SQL', connections: clients, reqPerSec: tps, p50: quantile(0.5), p99: quantile(0.99), errors: failed, bytesPerResponse: 0, responses: latencies.length };
+}
+
+/**
+ * The PATCH statements through the app's own database layer (Neon driver, WebSocket proxy, a pool
+ * as large as the app's), with `callers` concurrent loops and no HTTP: what the driver path alone
+ * allows, so the PATCH row can be read against pgbench (the database) and against this (the path).
+ */
+async function driverLimit(statements: PatchStatements, databaseUrl: string, wsProxy: string, poolMax: number, callers: number, duration: number): Promise<Row> {
+  const database = await openDatabase({ url: databaseUrl, wsProxy, poolMax });
+  const latencies: number[] = [];
+  const end = performance.now() + duration * 1000;
+  let turn = 0;
+  await Promise.all(
+    Array.from({ length: callers }, async () => {
+      while (performance.now() < end) {
+        const user = 1 + (turn++ % SEED.activeUsers);
+        const started = performance.now();
+        await database.query(statements.sessionRead, [sessionToken(user)]);
+        await database.query(statements.update, [todoId(user, turn % SEED.todosPerUser), user, null, turn % 2 === 0]);
+        latencies.push(performance.now() - started);
+      }
+    }),
+  );
+  await database.end();
+  latencies.sort((a, b) => a - b);
+  const quantile = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return { route: 'limit: Neon driver PATCH SQL, no HTTP', connections: callers, reqPerSec: latencies.length / duration, p50: quantile(0.5), p99: quantile(0.99), errors: 0, bytesPerResponse: 0, responses: latencies.length };
 }
 
 async function main() {
@@ -214,6 +243,15 @@ async function main() {
       },
       expectStatus: 200,
     },
+    {
+      // The same route refused before any database work: what Astro's request handling costs alone.
+      title: 'PATCH without a session (401, no DB)',
+      method: 'PATCH',
+      path: `/api/todos/${todoId(1, 0)}`,
+      headers: origin,
+      setupRequest: (request) => ({ ...request, body: JSON.stringify({ completed: true }) }),
+      expectStatus: 401,
+    },
   ];
 
   const rows: Row[] = [];
@@ -236,10 +274,13 @@ async function main() {
     bare.p99 = (bare.p99 + after.p99) / 2;
     bare.errors += after.errors;
     const pg = await pgbench(statements, postgres.port, 'bench', connections, DURATION);
+    const driver = await driverLimit(statements, databaseUrl, wsProxy, APP_POOL_MAX, connections, DURATION);
     for (const row of routeRows) {
-      row.limit = row.route.startsWith('PATCH') || row.route.startsWith('POST') || row.route.includes('/todos,') || row.route.includes('signed in') ? pg : bare;
+      const usesDatabase = row.route.startsWith('PATCH /') || row.route.startsWith('POST') || row.route.includes('/todos,') || row.route.includes('signed in');
+      row.limit = usesDatabase ? pg : bare;
+      if (row.route.startsWith('PATCH /')) row.pathLimit = driver;
     }
-    rows.push(...routeRows, bare, pg);
+    rows.push(...routeRows, bare, pg, driver);
   }
 
   const todosCookie = cookieFor(1);
@@ -256,7 +297,12 @@ async function main() {
     durationSeconds: DURATION,
     floors: FLOORS,
     budgets: { ...budgets, limits: BUDGETS },
-    rows: rows.map(({ limit, ...row }) => ({ ...row, limit: limit?.route, ratio: limit ? row.reqPerSec / limit.reqPerSec : undefined })),
+    rows: rows.map(({ limit, pathLimit, ...row }) => ({
+      ...row,
+      limit: limit?.route,
+      ratio: limit ? row.reqPerSec / limit.reqPerSec : undefined,
+      ...(pathLimit ? { pathLimit: pathLimit.route, pathRatio: row.reqPerSec / pathLimit.reqPerSec } : {}),
+    })),
     failures,
   };
   writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);

@@ -10,10 +10,29 @@
 export type LogLevel = 'info' | 'warn' | 'error';
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
 
+/**
+ * Info lines (one per request) are joined and written once per turn of the event loop: stdout is
+ * synchronous on Linux, and under load one write per request was a system call per request.
+ * Warnings and errors are written at once. Whatever is pending is written before the process exits.
+ */
+let pendingInfo = '';
+function flushInfo(): void {
+  if (!pendingInfo) return;
+  const text = pendingInfo;
+  pendingInfo = '';
+  process.stdout.write(text);
+}
+process.once('exit', flushInfo);
+
 /** Where lines go; tests swap it to capture them. */
 export const sink = {
   write(level: LogLevel, line: string) {
-    (level === 'info' ? process.stdout : process.stderr).write(`${line}\n`);
+    if (level !== 'info') {
+      process.stderr.write(`${line}\n`);
+      return;
+    }
+    if (!pendingInfo) setImmediate(flushInfo);
+    pendingInfo += `${line}\n`;
   },
 };
 

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { log, redact, sink, type LogLevel } from '../../src/lib/log.server.ts';
 
@@ -44,5 +45,27 @@ describe('log', () => {
     expect(entry.stack).toMatch(/^Error: query failed[\s\S]*at /);
     expect(lines[0]![1]).not.toContain(':pw@');
     expect(lines[1]![1]).not.toContain('\n');
+  });
+});
+
+describe('log output', () => {
+  /** Runs `code` in a child Node process that imports the log module; returns what it printed. */
+  function run(code: string): { stdout: string; stderr: string } {
+    const logModule = new URL('../../src/lib/log.server.ts', import.meta.url).href;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', `import { log } from ${JSON.stringify(logModule)};\n${code}`], { encoding: 'utf8' });
+    return { stdout: child.stdout, stderr: child.stderr };
+  }
+  const messages = (text: string) => text.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line).msg);
+
+  it('writes info lines joined after the current turn, in order, and all of them when the process exits at once', () => {
+    const { stdout } = run(`log.info('one'); log.info('two'); log.info('three'); process.exit(0);`);
+    expect(messages(stdout)).toEqual(['one', 'two', 'three']);
+  });
+
+  it('writes warnings and errors to stderr immediately, info to stdout', () => {
+    const { stdout, stderr } = run(`log.info('later'); log.warn('now'); process.stderr.write('marker\\n');`);
+    expect(stderr.split('\n')[0]).toContain('"msg":"now"');
+    expect(stderr).toContain('marker');
+    expect(messages(stdout)).toEqual(['later']);
   });
 });
