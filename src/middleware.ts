@@ -2,14 +2,15 @@
  * Runs for every on-demand request (not for prerendered files):
  * 1. refuses methods pages don't take, and cross-origin state changes (forms and JSON alike),
  * 2. reads the session at most once, and not at all without a session cookie (no database query),
- * 3. adds security headers.
+ * 3. adds security headers (server-island fragments get a policy of their own).
  */
 import { defineMiddleware } from 'astro:middleware';
 import { readSession } from './lib/auth.server.ts';
 import { isDatabaseUnavailable } from './lib/db-errors.server.ts';
 import { unavailableResponse } from './lib/unavailable.server.ts';
 import { isCrossSiteWrite } from './lib/origin.server.ts';
-import { applySecurityHeaders } from './lib/security-headers.ts';
+import { applySecurityHeaders, FRAGMENT_POLICY, withPolicy } from './lib/security-headers.ts';
+import { ISLAND_PREFIX } from './lib/island-cache.server.ts';
 
 const PAGE_METHODS = new Set(['GET', 'HEAD', 'POST']);
 
@@ -42,5 +43,6 @@ export const onRequest = defineMiddleware(async (context, next) => {
     if (!isDatabaseUnavailable(error)) throw error;
     return applySecurityHeaders(unavailableResponse(context.url));
   }
+  if (context.url.pathname.startsWith(ISLAND_PREFIX)) response = withPolicy(response, FRAGMENT_POLICY);
   return applySecurityHeaders(response);
 });

@@ -59,11 +59,8 @@ export function createIslandCache(now: () => number = Date.now): IslandCache {
         entries.delete(key!);
         return false;
       }
-      // Headers this request already has (e.g. its own request id) win over the recorded ones.
-      for (const [name, value] of Object.entries(entry.headers)) {
-        if (value !== undefined && !res.hasHeader(name)) res.setHeader(name, value);
-      }
-      res.writeHead(entry.status);
+      // One call: the request's own headers (its request id) were set already and are kept.
+      res.writeHead(entry.status, entry.headers);
       res.end(entry.body);
       return true;
     },
@@ -73,7 +70,9 @@ export function createIslandCache(now: () => number = Date.now): IslandCache {
       return (sent) => {
         if (sent.status !== 200 || sent.headers['set-cookie'] !== undefined) return;
         if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-        entries.set(key, { ...sent, expires: now() + TTL_MS });
+        // Per-request headers stay with the request that got them.
+        const { 'x-request-id': _requestId, date: _date, ...headers } = sent.headers;
+        entries.set(key, { ...sent, headers, expires: now() + TTL_MS });
       };
     },
   };

@@ -9,16 +9,33 @@ export const SECURITY_HEADERS: Record<string, string> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
 };
 
-export function applySecurityHeaders(response: Response): Response {
-  let target = response;
+/**
+ * For server-island answers (HTML fragments): inserted into a page, a fragment runs under the
+ * page's policy, so the page's long policy is of no use on it; opened on its own as a document, it
+ * may load and run nothing.
+ */
+export const FRAGMENT_POLICY = "default-src 'none'; frame-ancestors 'none'";
+
+/** Runs `change` on the response's headers; a response with immutable headers is copied first. */
+function editHeaders(response: Response, change: (headers: Headers) => void): Response {
   try {
-    setMissing(target.headers);
+    change(response.headers);
+    return response;
   } catch {
     // Some responses (Response.redirect, fetch results) have immutable headers: copy, then set.
-    target = new Response(response.body, response);
-    setMissing(target.headers);
+    const copy = new Response(response.body, response);
+    change(copy.headers);
+    return copy;
   }
-  return target;
+}
+
+export function applySecurityHeaders(response: Response): Response {
+  return editHeaders(response, setMissing);
+}
+
+/** Replaces the response's Content-Security-Policy. */
+export function withPolicy(response: Response, policy: string): Response {
+  return editHeaders(response, (headers) => headers.set('Content-Security-Policy', policy));
 }
 
 function setMissing(headers: Headers) {

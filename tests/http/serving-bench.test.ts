@@ -1,6 +1,6 @@
 /**
- * A smoke run of `npm run bench` (scripts/bench.ts) with tiny durations: every route and both
- * limits are measured, every response is the expected one, and the figures are written as JSON.
+ * A smoke run of `npm run bench` (scripts/bench.ts) with tiny durations: every route and every
+ * limit (bare server, pgbench, the Neon driver alone) is measured, every response is the expected one, and the figures are written as JSON.
  * The floors themselves are not judged here: a one-second run on a busy CI machine says little.
  */
 import { execFile } from 'node:child_process';
@@ -23,7 +23,7 @@ interface BenchRow {
   ratio?: number;
 }
 
-it('measures every route and both limits with no errors, and writes the figures', { timeout: 180_000 }, async () => {
+it('measures every route and every limit with no errors, and writes the figures', { timeout: 180_000 }, async () => {
   const out = path.join(dir, 'bench.json');
   const run = await promisify(execFile)(process.execPath, ['scripts/bench.ts'], {
     cwd: ROOT,
@@ -46,8 +46,10 @@ it('measures every route and both limits with no errors, and writes the figures'
     'GET /todos, signed in (50 todos)',
     'POST /api/todos',
     'PATCH /api/todos/:id',
+    'PATCH without a session (401, no DB)',
     'limit: bare node:http, landing bytes',
     'limit: pgbench PATCH SQL',
+    'limit: Neon driver PATCH SQL, no HTTP',
   ]);
   for (const row of results.rows) {
     expect(row.connections, row.route).toBe(2);
@@ -56,6 +58,9 @@ it('measures every route and both limits with no errors, and writes the figures'
     expect(row.reqPerSec, row.route).toBeGreaterThan(0);
     if (!row.route.startsWith('limit:')) expect(row.ratio, row.route).toBeGreaterThan(0);
   }
+  const patch = results.rows.find((row) => row.route === 'PATCH /api/todos/:id') as BenchRow & { pathLimit?: string; pathRatio?: number };
+  expect(patch.pathLimit).toBe('limit: Neon driver PATCH SQL, no HTTP');
+  expect(patch.pathRatio).toBeGreaterThan(0);
   expect(results.budgets.landingHtmlCssBytes).toBeGreaterThan(1000);
   expect(results.budgets.todosJavaScriptBytes).toBeGreaterThan(10_000);
   expect(results.budgets.contentPageJavaScriptBytes).toBe(0);

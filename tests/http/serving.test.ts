@@ -120,6 +120,19 @@ describe('cache headers', () => {
     }
   });
 
+  it('gives island fragments a policy that runs nothing when opened alone, the same when answered from the server copy', async () => {
+    const rendered = await rawRequest(`${server.url}${islandPath}`);
+    const copied = await rawRequest(`${server.url}${islandPath}`);
+    for (const response of [rendered, copied]) {
+      expect(response.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+    }
+    // Each answer carries its own request id, never the one of the request that was copied.
+    expect(copied.headers['x-request-id']).toBeTruthy();
+    expect(copied.headers['x-request-id']).not.toBe(rendered.headers['x-request-id']);
+    expect(copied.text()).toBe(rendered.text());
+  });
+
   it('keeps the private, no-store of API answers', async () => {
     const response = await rawRequest(`${server.url}/api/todos`);
     expect(response.status).toBe(401);
