@@ -2,7 +2,7 @@
  * The "New todo" form: a labelled input; Enter or the button adds. Without JavaScript it posts to
  * /todos/add; with it, the island adds optimistically instead.
  */
-import { useId, useState, type Ref, type SubmitEvent } from 'react';
+import { useState, type Ref, type SubmitEvent } from 'react';
 import { CONTENT_MAX, type TodoFilter } from '../lib/todo-model.ts';
 import { FilterField } from './FormFields.tsx';
 
@@ -14,7 +14,8 @@ interface Props {
 }
 
 export function NewTodoForm({ onAdd, filter, inputRef }: Props) {
-  const id = useId();
+  // A fixed id rather than useId(): see TodoRow (one form per page).
+  const id = 'new-todo';
   const [draft, setDraft] = useState('');
 
   async function handleSubmit(event: SubmitEvent<HTMLFormElement>) {

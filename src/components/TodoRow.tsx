@@ -6,7 +6,7 @@
  * With JavaScript the island intercepts each submit. Editing happens in place (Edit, or a
  * double-click on the text): Enter or leaving the editor saves, Escape cancels, empty text deletes.
  */
-import { useEffect, useId, useRef, useState, type FocusEvent, type KeyboardEvent, type SubmitEvent } from 'react';
+import { useEffect, useRef, useState, type FocusEvent, type KeyboardEvent, type SubmitEvent } from 'react';
 import { CONTENT_MAX, todosPath, type TodoFilter } from '../lib/todo-model.ts';
 import { FilterField, IdField } from './FormFields.tsx';
 import type { TodoItem } from './todo-store.ts';
@@ -30,8 +30,10 @@ function intercept(action: () => void) {
 }
 
 export function TodoRow({ item, filter, initiallyEditing = false, onSetCompleted, onSetContent, onDelete }: Props) {
-  const textId = useId();
-  const hintId = useId();
+  // Ids come from the item, not useId(): the island is server-rendered with renderToString
+  // (astro.config.mjs), which @astrojs/react calls without the island's useId prefix.
+  const textId = `todo-${item.key}-text`;
+  const hintId = `todo-${item.key}-hint`;
   const [editing, setEditing] = useState(initiallyEditing);
   const [draft, setDraft] = useState(item.content);
   const editInputRef = useRef<HTMLInputElement>(null);

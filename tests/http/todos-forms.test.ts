@@ -179,4 +179,17 @@ describe.each(APP_MODES)('no-JS todo forms (%s)', (mode) => {
     expect(withError).not.toContain('<script>alert(1)');
     expect(await (await fresh.fetch('/todos?error=too_long')).text()).toContain('That todo is too long');
   });
+
+  it('labels every control by ids the page holds, taken from the todos (not React useId ids)', async () => {
+    const fresh = await signedIn(app, 'ids');
+    await add(fresh, 'first');
+    await add(fresh, 'second');
+    const page = await (await fresh.fetch('/todos')).text();
+    const ids = new Set([...page.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]));
+    const references = [...page.matchAll(/\s(?:aria-labelledby|aria-describedby|for)="([^"]+)"/g)].flatMap((m) => m[1]!.split(' '));
+    expect(references.length).toBeGreaterThanOrEqual(3);
+    for (const id of references) expect(ids, `#${id} is referenced`).toContain(id);
+    // renderToString (astro.config.mjs) would give useId ids without the prefix the client uses.
+    for (const id of ids) expect(id).not.toMatch(/^_\w*R_/);
+  });
 });
