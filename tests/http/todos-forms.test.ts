@@ -192,4 +192,11 @@ describe.each(APP_MODES)('no-JS todo forms (%s)', (mode) => {
     // renderToString (astro.config.mjs) would give useId ids without the prefix the client uses.
     for (const id of ids) expect(id).not.toMatch(/^_\w*R_/);
   });
+
+  it('renders the account menu in place on the todo page: no server-island request, no second session read', async () => {
+    const fresh = await signedIn(app, 'menu');
+    const page = await (await fresh.fetch('/todos')).text();
+    expect(page).toMatch(/<nav class="user-menu" aria-label="Account">[\s\S]*?Sign out/);
+    expect(page).not.toContain('/_server-islands/');
+  });
 });
