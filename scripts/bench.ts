@@ -2,8 +2,10 @@
  * `npm run bench`: the production build against a real PostgreSQL (throwaway cluster, reached
  * through the Neon driver and the WebSocket proxy, as the tests do), measured on loopback with
  * autocannon at each concurrency, next to its limits measured in the same run:
- *   - a bare node:http server answering the landing page's exact bytes from memory;
- *   - pgbench running the SQL statements the PATCH endpoint runs (session read + update).
+ *   - a bare node:http server answering the landing page's exact bytes from memory, measured just
+ *     before and just after each route compared with it (the machine's speed drifts);
+ *   - pgbench running the SQL statements the PATCH endpoint runs (session read + update);
+ *   - the same statements through the app's own driver and proxy without HTTP (reported only).
  * Prints one table and writes the figures as JSON (dist/bench-results.json, or BENCH_OUT).
  *
  * Knobs: BENCH_DURATION (seconds per measurement, default 10), BENCH_CONNECTIONS (default
@@ -57,6 +59,8 @@ interface Measure {
   /** Varies each request (cookie, body, path); called for every request autocannon sends. */
   setupRequest?: (request: autocannon.Request) => autocannon.Request;
   expectStatus: number;
+  /** What the route is compared with: the bare server (no database work) or pgbench. */
+  limit: 'bare' | 'pgbench';
 }
 
 async function cannon(url: string, measure: Measure, connections: number, duration: number): Promise<autocannon.Result> {
@@ -84,6 +88,21 @@ function toRow(route: string, connections: number, result: autocannon.Result, ex
     errors: result.errors + result.timeouts + wrong,
     bytesPerResponse: result.requests.total > 0 ? Math.round(result.throughput.total / result.requests.total) : 0,
     responses: expected,
+  };
+}
+
+/** Several runs of one limit as one row: mean rate and latencies, summed errors and responses. */
+function meanRow(route: string, runs: Row[]): Row {
+  const mean = (pick: (row: Row) => number) => runs.reduce((sum, row) => sum + pick(row), 0) / runs.length;
+  return {
+    route,
+    connections: runs[0]!.connections,
+    reqPerSec: mean((r) => r.reqPerSec),
+    p50: mean((r) => r.p50),
+    p99: mean((r) => r.p99),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+    bytesPerResponse: Math.round(mean((r) => r.bytesPerResponse)),
+    responses: runs.reduce((sum, r) => sum + r.responses, 0),
   };
 }
 
@@ -201,20 +220,22 @@ async function main() {
   const nextActiveUser = () => 1 + (turn++ % SEED.activeUsers);
   let posts = 0;
   const measures: Measure[] = [
-    { title: 'GET / (landing)', path: '/', expectStatus: 200 },
-    { title: 'GET /docs/getting-started', path: '/docs/getting-started', expectStatus: 200 },
-    { title: 'island, anonymous', path: islandPath, expectStatus: 200 },
+    { title: 'GET / (landing)', path: '/', expectStatus: 200, limit: 'bare' },
+    { title: 'GET /docs/getting-started', path: '/docs/getting-started', expectStatus: 200, limit: 'bare' },
+    { title: 'island, anonymous', path: islandPath, expectStatus: 200, limit: 'bare' },
     {
       title: 'island, signed in',
       path: islandPath,
       setupRequest: (request) => ({ ...request, headers: { ...request.headers, ...cookieFor(nextActiveUser()) } }),
       expectStatus: 200,
+      limit: 'pgbench',
     },
     {
       title: 'GET /todos, signed in (50 todos)',
       path: '/todos',
       setupRequest: (request) => ({ ...request, headers: { ...request.headers, ...cookieFor(nextActiveUser()) } }),
       expectStatus: 200,
+      limit: 'pgbench',
     },
     {
       title: 'POST /api/todos',
@@ -226,6 +247,7 @@ async function main() {
         return { ...request, headers: { ...request.headers, ...origin, ...cookieFor(user) }, body: JSON.stringify({ content: `bench todo ${posts}` }) };
       },
       expectStatus: 201,
+      limit: 'pgbench',
     },
     {
       title: 'PATCH /api/todos/:id',
@@ -242,6 +264,7 @@ async function main() {
         };
       },
       expectStatus: 200,
+      limit: 'pgbench',
     },
     {
       // The same route refused before any database work: what Astro's request handling costs alone.
@@ -251,33 +274,41 @@ async function main() {
       headers: origin,
       setupRequest: (request) => ({ ...request, body: JSON.stringify({ completed: true }) }),
       expectStatus: 401,
+      limit: 'bare',
     },
   ];
 
+  // BENCH_ROUTES: a regular expression to measure only some routes (when profiling one).
+  const selected = measures.filter((m) => new RegExp(process.env.BENCH_ROUTES ?? '').test(m.title));
+  // Routes compared with the bare server first, so consecutive ones share a bare run.
+  const ordered = [...selected.filter((m) => m.limit === 'bare'), ...selected.filter((m) => m.limit === 'pgbench')];
+  const BARE_ROUTE = 'limit: bare node:http, landing bytes';
   const rows: Row[] = [];
   for (const connections of CONNECTIONS) {
-    // The bare server before and after the routes: their mean is the limit (the machine drifts).
-    const bareBefore = await cannon(bareUrl, { title: '', path: '/', expectStatus: 200 }, connections, DURATION);
+    const bareRuns: Row[] = [];
+    const measureBare = async () => {
+      const run = toRow(BARE_ROUTE, connections, await cannon(bareUrl, { title: '', path: '/', expectStatus: 200, limit: 'bare' }, connections, DURATION), 200);
+      bareRuns.push(run);
+      return run;
+    };
+    // The machine's speed drifts (other tenants, CPU boost): a route compared with the bare server
+    // is measured between two bare runs, and compared with their mean.
+    let previousBare: Row | undefined;
     const routeRows: Row[] = [];
-    // BENCH_ROUTES: a regular expression to measure only some routes (when profiling one).
-    for (const measure of measures.filter((m) => new RegExp(process.env.BENCH_ROUTES ?? '').test(m.title))) {
+    for (const measure of ordered) {
+      const before = measure.limit === 'bare' ? (previousBare ?? (await measureBare())) : undefined;
       await cannon(appUrl, measure, connections, Math.min(2, DURATION)); // warm-up, not counted
       const row = toRow(measure.title, connections, await cannon(appUrl, measure, connections, DURATION), measure.expectStatus);
+      previousBare = before ? await measureBare() : undefined;
+      if (before && previousBare) row.limit = meanRow(BARE_ROUTE, [before, previousBare]);
       routeRows.push(row);
       console.log(`[bench] ${connections} connections: ${measure.title}: ${Math.round(row.reqPerSec)} req/s, errors ${row.errors}`);
     }
-    const bareAfter = await cannon(bareUrl, { title: '', path: '/', expectStatus: 200 }, connections, DURATION);
-    const bare = toRow('limit: bare node:http, landing bytes', connections, bareBefore, 200);
-    const after = toRow('', connections, bareAfter, 200);
-    bare.reqPerSec = (bare.reqPerSec + after.reqPerSec) / 2;
-    bare.p50 = (bare.p50 + after.p50) / 2;
-    bare.p99 = (bare.p99 + after.p99) / 2;
-    bare.errors += after.errors;
+    const bare = meanRow(BARE_ROUTE, bareRuns.length > 0 ? bareRuns : [await measureBare()]);
     const pg = await pgbench(statements, postgres.port, 'bench', connections, DURATION);
     const driver = await driverLimit(statements, databaseUrl, wsProxy, APP_POOL_MAX, connections, DURATION);
     for (const row of routeRows) {
-      const usesDatabase = row.route.startsWith('PATCH /') || row.route.startsWith('POST') || row.route.includes('/todos,') || row.route.includes('signed in');
-      row.limit = usesDatabase ? pg : bare;
+      if (!row.limit) row.limit = pg;
       if (row.route.startsWith('PATCH /')) row.pathLimit = driver;
     }
     rows.push(...routeRows, bare, pg, driver);
@@ -300,6 +331,7 @@ async function main() {
     rows: rows.map(({ limit, pathLimit, ...row }) => ({
       ...row,
       limit: limit?.route,
+      limitReqPerSec: limit?.reqPerSec,
       ratio: limit ? row.reqPerSec / limit.reqPerSec : undefined,
       ...(pathLimit ? { pathLimit: pathLimit.route, pathRatio: row.reqPerSec / pathLimit.reqPerSec } : {}),
     })),
