@@ -8,11 +8,19 @@
  * was most of a query's time (2.5 ms a query with it, 0.9 ms with this). Here the burst is sent
  * from a microtask instead, once the synchronous writes are done and before any other I/O: one
  * message per burst as before, no timer. db.server.ts turns the driver's coalescing off for it.
+ *
+ * It also never offers permessage-deflate (the ws client's default): Postgres messages are small,
+ * and compressing each one on zlib's thread pool would add latency to every query.
  */
 import WebSocket from 'ws';
 
 export class CoalescingWebSocket extends WebSocket {
   #pending: Uint8Array[] = [];
+
+  /** The driver passes the address only. */
+  constructor(address: string | URL, protocols?: string | string[]) {
+    super(address, protocols, { perMessageDeflate: false });
+  }
 
   override send(data: Parameters<WebSocket['send']>[0], ...rest: unknown[]): void {
     if (rest.length > 0 || !(data instanceof Uint8Array)) {

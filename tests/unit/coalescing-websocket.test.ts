@@ -47,6 +47,16 @@ describe('CoalescingWebSocket', () => {
     socket.close();
   });
 
+  it('does not negotiate permessage-deflate, even with a server that offers it', async () => {
+    const deflating = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: true });
+    await once(deflating, 'listening');
+    const socket = new CoalescingWebSocket(`ws://127.0.0.1:${(deflating.address() as AddressInfo).port}`);
+    await once(socket, 'open');
+    expect(socket.extensions).toBe('');
+    socket.close();
+    await new Promise<void>((resolve) => deflating.close(() => resolve()));
+  });
+
   it('drops a burst pending when the socket closed, without throwing', async () => {
     const socket = new CoalescingWebSocket(url);
     await once(socket, 'open');
