@@ -73,24 +73,36 @@ async function main() {
     }
     return undefined;
   };
+  const answerProbe = async (req: http.IncomingMessage, res: http.ServerResponse, pathname: string, headers: http.OutgoingHttpHeaders): Promise<boolean> => {
+    const health = await probe(pathname);
+    if (!health) return false;
+    res.writeHead(health.status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
+    res.end(req.method === 'HEAD' ? undefined : JSON.stringify(health.body));
+    return true;
+  };
 
   // Build files from memory (compressed, cached, no Astro work); the rest through Astro.
   const serve = createServingLayer(entry.handler, fileURLToPath(new URL('client/', distDir)));
-  const server = http.createServer(async (req, res) => {
+  // Synchronous for everything but the health probes: a page from memory takes no extra turn of
+  // the event loop.
+  const server = http.createServer((req, res) => {
     const id = requestId(req);
     // Routes (and their error logs) see the same id the log line and the response carry.
     req.headers['x-request-id'] = id;
-    res.setHeader('X-Request-Id', id);
+    const headers = { 'X-Request-Id': id };
     logRequest(req, res, id);
 
-    const pathname = (req.url ?? '/').split('?')[0]!;
-    const health = req.method === 'GET' || req.method === 'HEAD' ? await probe(pathname) : undefined;
-    if (health) {
-      res.writeHead(health.status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-      res.end(req.method === 'HEAD' ? undefined : JSON.stringify(health.body));
+    const url = req.url ?? '/';
+    if ((req.method === 'GET' || req.method === 'HEAD') && (url.startsWith('/healthz') || url.startsWith('/readyz'))) {
+      answerProbe(req, res, url.split('?')[0]!, headers)
+        .then((answered) => answered || serve(req, res, headers))
+        .catch((error: unknown) => {
+          log.error('[server] health probe failed', error);
+          if (!res.headersSent) res.writeHead(500).end();
+        });
       return;
     }
-    serve(req, res);
+    serve(req, res, headers);
   });
   server.keepAliveTimeout = 65_000; // longer than common load balancer idle timeouts
   server.headersTimeout = 20_000; // a client must send its headers within this

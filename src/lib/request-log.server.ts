@@ -1,6 +1,6 @@
 /**
  * One structured line per HTTP request: method, path (never the query string: sign-in links carry
- * their token there), status, duration and request id. Written when the response finishes or the
+ * their token there), status, duration and request id. Written when the response is done or the
  * client goes away, so aborted requests are logged too.
  */
 import type http from 'node:http';
@@ -17,10 +17,8 @@ export function requestId(req: http.IncomingMessage): string {
 
 export function logRequest(req: http.IncomingMessage, res: http.ServerResponse, id: string): void {
   const started = process.hrtime.bigint();
-  let done = false;
-  const finish = () => {
-    if (done) return;
-    done = true;
+  // 'close' comes once per response: after it was sent, or when the client went away first.
+  res.once('close', () => {
     const fields = {
       method: req.method,
       path: (req.url ?? '/').split('?')[0]!.slice(0, 300),
@@ -31,7 +29,5 @@ export function logRequest(req: http.IncomingMessage, res: http.ServerResponse, 
     };
     if (res.statusCode >= 500) log.warn('request', fields);
     else log.info('request', fields);
-  };
-  res.once('finish', finish);
-  res.once('close', finish);
+  });
 }

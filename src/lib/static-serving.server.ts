@@ -145,22 +145,28 @@ function requestPath(url: string | undefined): string | undefined {
 
 /**
  * Answers GET/HEAD for a file of the build; returns false (touching nothing) for anything else,
- * so the caller passes the request on to Astro.
+ * so the caller passes the request on to Astro. `extraHeaders` (the request id) are sent along.
  */
-export function serveStaticFile(files: Map<string, StaticFile>, req: IncomingMessage, res: ServerResponse): boolean {
+export function serveStaticFile(
+  files: Map<string, StaticFile>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  extraHeaders: OutgoingHttpHeaders = {},
+): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   const urlPath = requestPath(req.url);
   const file = urlPath === undefined ? undefined : files.get(urlPath);
   if (!file) return false;
 
+  // All headers in one writeHead, none set before: Node then skips its per-header setHeader path.
   if (isNotModified(req, file)) {
-    res.writeHead(304, file.notModifiedHeaders);
+    res.writeHead(304, { ...file.notModifiedHeaders, ...extraHeaders });
     res.end();
     return true;
   }
   const encoding = negotiateEncoding(req.headers['accept-encoding'], file.encodings);
   const variant = (encoding && file[encoding]) || file.identity;
-  res.writeHead(200, variant.headers);
+  res.writeHead(200, { ...variant.headers, ...extraHeaders });
   res.end(req.method === 'HEAD' ? undefined : variant.body);
   return true;
 }

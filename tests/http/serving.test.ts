@@ -133,6 +133,20 @@ describe('cache headers', () => {
     expect(copied.text()).toBe(rendered.text());
   });
 
+  it('gives every answer its own request id: a page from memory, its 304, a health probe, an API answer', async () => {
+    const page = await rawRequest(`${server.url}/`);
+    const answers = [
+      page,
+      await rawRequest(`${server.url}/`, { 'if-none-match': page.headers.etag! }),
+      await rawRequest(`${server.url}/healthz`),
+      await rawRequest(`${server.url}/api/todos`),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([200, 304, 200, 401]);
+    const ids = answers.map((a) => a.headers['x-request-id']);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('keeps the private, no-store of API answers', async () => {
     const response = await rawRequest(`${server.url}/api/todos`);
     expect(response.status).toBe(401);
