@@ -145,6 +145,44 @@ describe.each(APP_MODES)('HTTP API (%s)', (mode) => {
     }
   });
 
+  // Needs a handle on the database to plant sessions of a chosen age (postgres mode).
+  it.skipIf(mode === 'local')('extends a session due for it (row and cookie) once, and clears an expired one', async () => {
+    const database = app.database!;
+    const { rows } = await database.query<{ id: number }>('INSERT INTO users (email) VALUES ($1) RETURNING id', [uniqueEmail('dan')]);
+    const userId = rows[0]!.id;
+    const [due, dead] = [`due-${userId}`, `dead-${userId}`];
+    await database.query(
+      `INSERT INTO sessions ("userId", "sessionToken", expires) VALUES ($1, $2, now() + interval '28 days'), ($1, $3, now() - interval '1 minute')`,
+      [userId, due, dead],
+    );
+    const storedExpiry = async (token: string) =>
+      (await database.query<{ expires: Date }>('SELECT expires FROM sessions WHERE "sessionToken" = $1', [token])).rows[0]?.expires;
+    const get = (token: string) => fetch(`${app.server.url}/api/todos`, { headers: { cookie: `authjs.session-token=${token}` } });
+
+    const extended = await get(due);
+    expect(extended.status).toBe(200);
+    const cookie = extended.headers.getSetCookie().find((c) => c.startsWith(`authjs.session-token=${due};`));
+    expect(cookie).toMatch(/; HttpOnly/i);
+    expect(cookie).toMatch(/; SameSite=Lax/i);
+    expect(cookie).toMatch(/; Path=\//i);
+    const cookieExpiry = Date.parse(/; Expires=([^;]+)/i.exec(cookie!)![1]!);
+    const rowExpiry = new Date((await storedExpiry(due))!).getTime();
+    expect(rowExpiry).toBeGreaterThan(Date.now() + 29.9 * 24 * 3600 * 1000);
+    expect(Math.abs(cookieExpiry - rowExpiry)).toBeLessThan(1000); // the cookie expires with its row
+
+    // Extended a moment ago: the next request changes nothing and sends no cookie.
+    const next = await get(due);
+    expect(next.status).toBe(200);
+    expect(next.headers.getSetCookie()).toEqual([]);
+    expect(new Date((await storedExpiry(due))!).getTime()).toBe(rowExpiry);
+
+    const expired = await get(dead);
+    expect(expired.status).toBe(401);
+    const cleared = expired.headers.getSetCookie().find((c) => c.startsWith('authjs.session-token='));
+    expect(cleared).toMatch(/; Expires=Thu, 01 Jan 1970 00:00:00 GMT/);
+    expect(await storedExpiry(dead)).toBeUndefined();
+  });
+
   it('sends the sign-in form back with a message for an invalid address, sending no mail', async () => {
     const client = new HttpClient(app.server.url);
     const response = await client.requestSignIn('not-an-email');
