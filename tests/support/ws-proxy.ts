@@ -10,6 +10,11 @@ export interface WsProxy {
   port: number;
   /** The value for NEON_WS_PROXY (`127.0.0.1:port/v1`). */
   address: string;
+  /**
+   * WebSocket messages received from clients so far. The app's driver sends each query as one
+   * message (src/lib/coalescing-websocket.server.ts), so this counts database round trips.
+   */
+  messagesFromClients(): number;
   close(): Promise<void>;
 }
 
@@ -18,6 +23,7 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 export function startWsProxy(port = 0): Promise<WsProxy> {
   return new Promise((resolve, reject) => {
     const wss = new WebSocketServer({ host: '127.0.0.1', port, path: '/v1' });
+    let received = 0;
     wss.on('error', reject);
     wss.on('connection', (socket, request) => {
       const target = new URL(request.url ?? '', 'http://proxy').searchParams.get('address') ?? '';
@@ -33,7 +39,10 @@ export function startWsProxy(port = 0): Promise<WsProxy> {
       const tcp = net.connect(targetPort, host);
       // Small protocol messages must not wait for Nagle's algorithm (40 ms stalls with delayed ACKs).
       tcp.setNoDelay(true);
-      socket.on('message', (data: Buffer) => tcp.write(data)); // net queues writes until connected
+      socket.on('message', (data: Buffer) => {
+        received++;
+        tcp.write(data); // net queues writes until connected
+      });
       tcp.on('data', (data) => socket.send(data));
       socket.on('close', () => tcp.destroy());
       socket.on('error', () => tcp.destroy());
@@ -45,6 +54,7 @@ export function startWsProxy(port = 0): Promise<WsProxy> {
       resolve({
         port: actual,
         address: `127.0.0.1:${actual}/v1`,
+        messagesFromClients: () => received,
         close: () =>
           new Promise((done) => {
             for (const client of wss.clients) client.terminate();
