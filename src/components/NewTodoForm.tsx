@@ -11,12 +11,14 @@ interface Props {
   onAdd: (content: string) => Promise<boolean>;
   filter: TodoFilter;
   inputRef?: Ref<HTMLInputElement>;
+  /** Text to start with (what a refused no-JS post carried). */
+  initialText?: string;
 }
 
-export function NewTodoForm({ onAdd, filter, inputRef }: Props) {
+export function NewTodoForm({ onAdd, filter, inputRef, initialText = '' }: Props) {
   // A fixed id rather than useId(): see TodoRow (one form per page).
   const id = 'new-todo';
-  const [draft, setDraft] = useState('');
+  const [draft, setDraft] = useState(initialText);
 
   async function handleSubmit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();

@@ -4,7 +4,7 @@
  * every change shows at once and is undone, with a message, if refused.
  */
 import { useLayoutEffect, useRef } from 'react';
-import { matchesFilter, type Todo, type TodoFilter } from '../lib/todo-model.ts';
+import { matchesFilter, type RefusedText, type Todo, type TodoFilter } from '../lib/todo-model.ts';
 import { FilterField } from './FormFields.tsx';
 import { NewTodoForm } from './NewTodoForm.tsx';
 import { TodoFooter } from './TodoFooter.tsx';
@@ -20,9 +20,17 @@ interface Props {
   initialEditingId?: number | null;
   /** A refused no-JS form post's message (`?error=<code>`). */
   initialError?: string | null;
+  /** ...and the text it refused, for the new-todo input or the open editor. */
+  initialRefusedText?: RefusedText | null;
 }
 
-export default function TodoApp({ initialTodos, initialFilter = 'all', initialEditingId = null, initialError = null }: Props) {
+export default function TodoApp({
+  initialTodos,
+  initialFilter = 'all',
+  initialEditingId = null,
+  initialError = null,
+  initialRefusedText = null,
+}: Props) {
   const todos = useTodos(initialTodos, initialError);
   const [filter, setFilter] = useFilter(initialFilter);
   const { items, remaining, message } = todos;
@@ -53,7 +61,12 @@ export default function TodoApp({ initialTodos, initialFilter = 'all', initialEd
 
   return (
     <div className="todo-app">
-      <NewTodoForm onAdd={todos.add} filter={filter} inputRef={newTodoRef} />
+      <NewTodoForm
+        onAdd={todos.add}
+        filter={filter}
+        inputRef={newTodoRef}
+        initialText={initialRefusedText?.for === 'new' ? initialRefusedText.text : ''}
+      />
 
       <div className="todo-messages" role="alert">
         {message && (
@@ -100,6 +113,7 @@ export default function TodoApp({ initialTodos, initialFilter = 'all', initialEd
                   item={item}
                   filter={filter}
                   initiallyEditing={item.id === initialEditingId}
+                  initialEditText={item.id === initialEditingId && initialRefusedText?.for === item.id ? initialRefusedText.text : undefined}
                   onSetCompleted={(key, completed) => {
                     actedOn(key);
                     todos.setCompleted(key, completed);

@@ -16,6 +16,8 @@ interface Props {
   filter: TodoFilter;
   /** Start with the editor open (the no-JS `?edit=<id>` page). */
   initiallyEditing?: boolean;
+  /** The editor's starting text when it isn't the todo's (what a refused no-JS edit carried). */
+  initialEditText?: string | undefined;
   onSetCompleted: (key: string, completed: boolean) => void;
   onSetContent: (key: string, content: string) => void;
   onDelete: (key: string) => void;
@@ -29,13 +31,13 @@ function intercept(action: () => void) {
   };
 }
 
-export function TodoRow({ item, filter, initiallyEditing = false, onSetCompleted, onSetContent, onDelete }: Props) {
+export function TodoRow({ item, filter, initiallyEditing = false, initialEditText, onSetCompleted, onSetContent, onDelete }: Props) {
   // Ids come from the item, not useId(): the island is server-rendered with renderToString
   // (astro.config.mjs), which @astrojs/react calls without the island's useId prefix.
   const textId = `todo-${item.key}-text`;
   const hintId = `todo-${item.key}-hint`;
   const [editing, setEditing] = useState(initiallyEditing);
-  const [draft, setDraft] = useState(item.content);
+  const [draft, setDraft] = useState(initialEditText ?? item.content);
   const editInputRef = useRef<HTMLInputElement>(null);
   const editButtonRef = useRef<HTMLButtonElement>(null);
   // Enter/Escape end the edit and unmount the input; the blur that may follow must not save again.

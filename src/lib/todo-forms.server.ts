@@ -3,7 +3,9 @@
  * made with the same schema and the same owner-scoped queries as the JSON API, and the answer is
  * always a 303 back to the list with the filter the person was on (plus `error=<code>` when the
  * change was refused). Bad input never becomes a 500; messages come from a fixed table, so
- * nothing from the request is ever echoed into the page.
+ * nothing from the request is echoed into the page's messages. Text refused for its length or
+ * the todo limit comes back in its input (a short-lived cookie, rendered as a form value), so it
+ * isn't lost.
  */
 import { z } from 'zod';
 import { isDatabaseUnavailable } from './db-errors.server.ts';
@@ -11,6 +13,7 @@ import type { Queryable } from './db.server.ts';
 import { HttpError, readBodyText } from './http.server.ts';
 import { log } from './log.server.ts';
 import { CONTENT_MAX, TODO_LIMIT, contentSchema, parseFilter, parseTodoId, todosPath, type TodoFilter } from './todo-schema.ts';
+import type { RefusedText } from './todo-model.ts';
 import { TodoLimitError, clearCompleted, createTodo, deleteTodo, setAllCompleted, updateTodo } from './todos.server.ts';
 
 /** What each `?error=` code on /todos says. */
@@ -36,15 +39,48 @@ export function isFormAction(raw: string | undefined): raw is FormAction {
   return (FORM_ACTIONS as readonly string[]).includes(raw ?? '');
 }
 
+/** The flash cookie that carries RefusedText from the refused post to the next /todos page. */
+export const REFUSED_TEXT_COOKIE = 'todo_refused_text';
+/** The cookie must stay well under browsers' 4 KB, encoded. */
+const REFUSED_TEXT_MAX_ENCODED = 3000;
+
+/** The cookie value for `refused`, its text shortened until it fits. */
+export function refusedTextCookieValue(refused: RefusedText): string {
+  let text = refused.text.slice(0, REFUSED_TEXT_MAX_ENCODED);
+  while (encodeURIComponent(JSON.stringify({ ...refused, text })).length > REFUSED_TEXT_MAX_ENCODED) {
+    text = text.slice(0, Math.floor(text.length * 0.9));
+  }
+  return JSON.stringify({ ...refused, text });
+}
+
+const refusedTextSchema: z.ZodType<RefusedText> = z.object({
+  for: z.union([z.literal('new'), z.number().int().positive()]),
+  text: z.string().max(REFUSED_TEXT_MAX_ENCODED),
+});
+
+/** RefusedText from the cookie's value; null when absent or not ours. */
+export function readRefusedText(raw: string | undefined): RefusedText | null {
+  if (!raw) return null;
+  try {
+    const parsed = refusedTextSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
 /** A refusal that sends the person back to the list with a message. */
 class FormRefusal extends Error {
   readonly code: FormErrorCode;
   /** Reopen this todo's editor (a refused edit keeps the person where they were). */
   readonly editId: number | undefined;
-  constructor(code: FormErrorCode, editId?: number) {
+  /** The text to give back, when the refusal was about the text itself. */
+  readonly refusedText: string | undefined;
+  constructor(code: FormErrorCode, editId?: number, refusedText?: string) {
     super(code);
     this.code = code;
     this.editId = editId;
+    this.refusedText = refusedText;
   }
 }
 
@@ -69,7 +105,8 @@ function optionalContent(form: URLSearchParams, editId?: number): string | null 
   if (raw.trim() === '') return null;
   const parsed = contentSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  throw new FormRefusal(raw.trim().length > CONTENT_MAX ? 'too_long' : 'invalid', editId);
+  if (raw.trim().length > CONTENT_MAX) throw new FormRefusal('too_long', editId, raw.trim());
+  throw new FormRefusal('invalid', editId);
 }
 
 /** Applies one form action for `userId`. Resolves when done; throws FormRefusal when refused. */
@@ -81,7 +118,7 @@ async function apply(database: Queryable, userId: number, action: FormAction, fo
       try {
         await createTodo(database, userId, content);
       } catch (error) {
-        if (error instanceof TodoLimitError) throw new FormRefusal('limit');
+        if (error instanceof TodoLimitError) throw new FormRefusal('limit', undefined, content);
         throw error;
       }
       return;
@@ -126,29 +163,35 @@ async function readForm(request: Request): Promise<URLSearchParams> {
   }
 }
 
-/**
- * Handles a posted todo form and answers where to send the browser (always the list, with the
- * filter from the form's `filter` field, and `error` when the change was refused).
- */
+export interface FormOutcome {
+  /** Where to send the browser: always the list, with the form's filter, and `error` when refused. */
+  location: string;
+  /** Text refused for its length or the todo limit, to put back into its input. */
+  refusedText?: RefusedText;
+}
+
+/** Handles a posted todo form. */
 export async function handleTodoForm(
   database: Queryable,
   userId: number,
   action: FormAction,
   request: Request,
-): Promise<string> {
+): Promise<FormOutcome> {
   let filter: TodoFilter = 'all';
   try {
     const form = await readForm(request);
     filter = parseFilter(form.get('filter'));
     await apply(database, userId, action, form);
-    return todosPath(filter);
+    return { location: todosPath(filter) };
   } catch (error) {
     if (error instanceof FormRefusal) {
-      return todosPath(filter, { ...(error.editId ? { edit: String(error.editId) } : {}), error: error.code });
+      const location = todosPath(filter, { ...(error.editId ? { edit: String(error.editId) } : {}), error: error.code });
+      if (error.refusedText === undefined) return { location };
+      return { location, refusedText: { for: error.editId ?? 'new', text: error.refusedText } };
     }
     // An outage is the middleware's to answer (503 page); anything else goes back with a message.
     if (isDatabaseUnavailable(error)) throw error;
     log.error(`[todos] form ${action} failed`, error, { requestId: request.headers.get('x-request-id') });
-    return todosPath(filter, { error: 'server_error' });
+    return { location: todosPath(filter, { error: 'server_error' }) };
   }
 }

@@ -24,6 +24,12 @@ export function parseTodoId(raw: string | undefined): number | null {
 }
 
 /** The list filters; kept in the URL as `/todos?filter=active`. */
+/** Text a refused no-JS form post carried, for the input it came from: the new-todo form or a todo's editor. */
+export interface RefusedText {
+  for: 'new' | number;
+  text: string;
+}
+
 export const FILTERS = ['all', 'active', 'completed'] as const;
 export type TodoFilter = (typeof FILTERS)[number];
 

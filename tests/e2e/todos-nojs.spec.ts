@@ -72,6 +72,10 @@ test('lists, adds, toggles, edits, deletes, marks all and clears completed witho
     await expect(page).toHaveURL(/\/todos\?error=too_long$/);
     await expect(page.getByRole('alert')).toContainText('That todo is too long');
     await expect(todoItems(page)).toHaveCount(3);
+    // The text is back in the input to shorten, not lost; a reload no longer brings it.
+    await expect(page.getByLabel('New todo')).toHaveValue('x'.repeat(501));
+    await page.goto('/todos');
+    await expect(page.getByLabel('New todo')).toHaveValue('');
   });
 
   await test.step('mark all complete, then incomplete', async () => {

@@ -54,6 +54,52 @@ describe.each(APP_MODES)('no-JS todo forms (%s)', (mode) => {
     expect(await list(ann)).toEqual(before);
   });
 
+  it('gives text refused for its length back in the new-todo input, once', async () => {
+    const client = await signedIn(app, 'refused-add');
+    const text = `${'long & <odd> “text” '.repeat(30)}end`; // over 500 characters
+    const response = await client.fetch('/todos/add', { form: { content: text } });
+    expect(response.headers.get('location')).toBe('/todos?error=too_long');
+    const cookie = response.headers.getSetCookie().find((c) => c.startsWith('todo_refused_text='))!;
+    expect(cookie).toMatch(/; Path=\/todos/);
+    expect(cookie).toMatch(/; HttpOnly/);
+    expect(cookie).toMatch(/; Max-Age=60/);
+
+    const page = await client.fetch('/todos?error=too_long');
+    const html = await page.text();
+    const escaped = text.trim().replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+    expect(html).toMatch(new RegExp(`id="new-todo"[^>]*value="${escaped.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`));
+    expect(client.cookies.has('todo_refused_text')).toBe(false); // the page removed it
+    expect(await (await client.fetch('/todos')).text()).not.toContain('long &amp; &lt;odd&gt;');
+  });
+
+  it('gives a refused edit its text back in the reopened editor', async () => {
+    const client = await signedIn(app, 'refused-edit');
+    const [todo] = [await add(client, 'short')];
+    const text = 'z'.repeat(600);
+    expect(await post(client, 'edit', { id: String(todo!.id), content: text })).toBe(`/todos?edit=${todo!.id}&error=too_long`);
+    const html = await (await client.fetch(`/todos?edit=${todo!.id}&error=too_long`)).text();
+    expect(html).toMatch(new RegExp(`name="content"[^>]*value="${text}"`));
+    expect((await list(client)).map((t) => t.content)).toEqual(['short']);
+  });
+
+  it('keeps the refused-text cookie under 4 KB whatever was posted', async () => {
+    const client = await signedIn(app, 'refused-big');
+    const response = await client.fetch('/todos/add', { form: { content: '€'.repeat(1200) } });
+    const cookie = response.headers.getSetCookie().find((c) => c.startsWith('todo_refused_text='))!;
+    expect(cookie.length).toBeLessThan(4096);
+    expect(await (await client.fetch('/todos')).text()).toMatch(/id="new-todo"[^>]*value="€{100,}/);
+  });
+
+  it('ignores a refused-text cookie that is not ours', async () => {
+    const client = await signedIn(app, 'refused-forged');
+    for (const value of ['not json', '{"for":"new"}', '{"for":-1,"text":"x"}', encodeURIComponent('{"for":"new","text":5}')]) {
+      client.cookies.set('todo_refused_text', value);
+      const page = await client.fetch('/todos');
+      expect(page.status).toBe(200);
+      expect(await page.text()).toMatch(/id="new-todo"[^>]*value=""/);
+    }
+  });
+
   it('refuses a body that isn’t a urlencoded form', async () => {
     const response = await ann.fetch('/todos/add', {
       method: 'POST',

@@ -5,18 +5,30 @@
  */
 import type { APIRoute } from 'astro';
 import { db } from '../../lib/db.server.ts';
-import { handleTodoForm, isFormAction } from '../../lib/todo-forms.server.ts';
+import { REFUSED_TEXT_COOKIE, handleTodoForm, isFormAction, refusedTextCookieValue } from '../../lib/todo-forms.server.ts';
+import { config } from '../../lib/config.server.ts';
 
 const redirect = (location: string): Response =>
   new Response(null, { status: 303, headers: { Location: location, 'Cache-Control': 'no-store' } });
 
-export const POST: APIRoute = async ({ locals, params, request }) => {
+export const POST: APIRoute = async ({ cookies, locals, params, request }) => {
   if (!isFormAction(params.action)) {
     return new Response('No such action. Go back to /todos.', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
   }
   const user = locals.session?.user;
   if (!user) return redirect(`/signin?callbackUrl=${encodeURIComponent('/todos')}`);
-  return redirect(await handleTodoForm(db, user.id, params.action, request));
+  const { location, refusedText } = await handleTodoForm(db, user.id, params.action, request);
+  if (refusedText) {
+    // Read (and removed) by the next /todos page, which puts the text back into its input.
+    cookies.set(REFUSED_TEXT_COOKIE, refusedTextCookieValue(refusedText), {
+      path: '/todos',
+      maxAge: 60,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config().siteUrl.startsWith('https:'),
+    });
+  }
+  return redirect(location);
 };
 
 /** A GET here (a reload of an old URL, a typed address) goes to the list instead. */
