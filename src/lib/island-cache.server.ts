@@ -9,7 +9,7 @@
  * session cookie (a signed-in visitor always gets a fresh render). Browsers still get
  * `private, no-store`: this copy is the server's, not a shared cache's.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { SESSION_COOKIE_NAMES } from './auth-constants.ts';
 import { negotiateEncoding } from './content-encoding.server.ts';
 import type { SentResponse } from './response-compression.server.ts';
@@ -35,8 +35,8 @@ interface Entry extends SentResponse {
 }
 
 export interface IslandCache {
-  /** Answers from the copy if it can; returns false when the request must be rendered. */
-  serve(req: IncomingMessage, res: ServerResponse): boolean;
+  /** Answers from the copy (with `headers` added) if it can; returns false when the request must be rendered. */
+  serve(req: IncomingMessage, res: ServerResponse, headers?: OutgoingHttpHeaders): boolean;
   /** For a request `serve` declined: a callback that keeps the rendered answer, or undefined. */
   recorder(req: IncomingMessage): ((sent: SentResponse) => void) | undefined;
 }
@@ -51,7 +51,7 @@ export function createIslandCache(now: () => number = Date.now): IslandCache {
   };
 
   return {
-    serve(req, res) {
+    serve(req, res, headers = {}) {
       const key = keyFor(req);
       const entry = key === undefined ? undefined : entries.get(key);
       if (!entry) return false;
@@ -59,8 +59,8 @@ export function createIslandCache(now: () => number = Date.now): IslandCache {
         entries.delete(key!);
         return false;
       }
-      // One call: the request's own headers (its request id) were set already and are kept.
-      res.writeHead(entry.status, entry.headers);
+      // One writeHead with every header, none set before (Node's fast path).
+      res.writeHead(entry.status, { ...entry.headers, ...headers });
       res.end(entry.body);
       return true;
     },

@@ -17,8 +17,8 @@ export function createServingLayer(astroHandler: RequestListener, clientDir: str
   const islands = createIslandCache();
   return (req, res, headers) => {
     if (serveStaticFile(files, req, res, headers)) return;
+    if (islands.serve(req, res, headers)) return;
     for (const [name, value] of Object.entries(headers)) if (value !== undefined) res.setHeader(name, value);
-    if (islands.serve(req, res)) return;
     compressOnDemandResponse(req, res, islands.recorder(req));
     astroHandler(req, res);
   };
