@@ -91,6 +91,13 @@ function toRow(route: string, connections: number, result: autocannon.Result, ex
   };
 }
 
+/** p50 and p99 of latencies measured outside autocannon (ms); sorts `latencies` in place. */
+function latencyQuantiles(latencies: number[]): { p50: number; p99: number } {
+  latencies.sort((a, b) => a - b);
+  const quantile = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return { p50: quantile(0.5), p99: quantile(0.99) };
+}
+
 /** Several runs of one limit as one row: mean rate and latencies, summed errors and responses. */
 function meanRow(route: string, runs: Row[]): Row {
   const mean = (pick: (row: Row) => number) => runs.reduce((sum, row) => sum + pick(row), 0) / runs.length;
@@ -130,9 +137,7 @@ async function pgbench(statements: PatchStatements, pgPort: number, database: st
       if (Number.isFinite(micros) && line) latencies.push(micros / 1000);
     }
   }
-  latencies.sort((a, b) => a - b);
-  const quantile = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { route: 'limit: pgbench PATCH SQL', connections: clients, reqPerSec: tps, p50: quantile(0.5), p99: quantile(0.99), errors: failed, bytesPerResponse: 0, responses: latencies.length };
+  return { route: 'limit: pgbench PATCH SQL', connections: clients, reqPerSec: tps, ...latencyQuantiles(latencies), errors: failed, bytesPerResponse: 0, responses: latencies.length };
 }
 
 /**
@@ -157,9 +162,7 @@ async function driverLimit(statements: PatchStatements, databaseUrl: string, wsP
     }),
   );
   await database.end();
-  latencies.sort((a, b) => a - b);
-  const quantile = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { route: 'limit: Neon driver PATCH SQL, no HTTP', connections: callers, reqPerSec: latencies.length / duration, p50: quantile(0.5), p99: quantile(0.99), errors: 0, bytesPerResponse: 0, responses: latencies.length };
+  return { route: 'limit: Neon driver PATCH SQL, no HTTP', connections: callers, reqPerSec: latencies.length / duration, ...latencyQuantiles(latencies), errors: 0, bytesPerResponse: 0, responses: latencies.length };
 }
 
 async function main() {
