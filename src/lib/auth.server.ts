@@ -7,6 +7,7 @@ import { Auth } from '@auth/core';
 import type { AstroCookies } from 'astro';
 import authConfig from '../../auth.config.ts';
 import { SESSION_COOKIE_NAMES, SESSION_MAX_AGE_SECONDS, SESSION_UPDATE_AGE_SECONDS } from './auth-constants.ts';
+import { siteIsHttps } from './app-cookies.server.ts';
 import { config } from './config.server.ts';
 import { surfaceDatabaseOutage } from './db-errors.server.ts';
 import { HttpError } from './http.server.ts';
@@ -45,7 +46,7 @@ export function callbackPath(raw: string | null | undefined): string {
 /** The session cookie Auth.js uses on this site: the `__Secure-` name when it is served over https. */
 export function sessionCookieName(): string {
   const [secureName, plainName] = SESSION_COOKIE_NAMES;
-  return config().siteUrl.startsWith('https:') ? secureName : plainName;
+  return siteIsHttps() ? secureName : plainName;
 }
 
 const sessionCookieOptions = (name: string) => ({ path: '/', httpOnly: true, sameSite: 'lax', secure: name.startsWith('__Secure-') }) as const;

@@ -5,6 +5,7 @@
 import type { APIContext, AstroCookies } from 'astro';
 import { z } from 'zod';
 import { config } from './config.server.ts';
+import { appCookieOptions } from './app-cookies.server.ts';
 import { db } from './db.server.ts';
 import { hitRateLimits, type RateLimitResult } from './rate-limit.server.ts';
 import { safeCallbackPath } from './redirects.ts';
@@ -48,13 +49,11 @@ export interface PendingSignIn {
 
 /** Notes the address this browser asked a link for (HttpOnly, for as long as the link lives). */
 export function setPendingSignIn(cookies: AstroCookies, pending: PendingSignIn): void {
-  cookies.set(PENDING_COOKIE, Buffer.from(JSON.stringify(pending)).toString('base64url'), {
-    path: '/signin',
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: config().siteUrl.startsWith('https:'),
-    maxAge: config().signIn.linkMinutes * 60,
-  });
+  cookies.set(
+    PENDING_COOKIE,
+    Buffer.from(JSON.stringify(pending)).toString('base64url'),
+    appCookieOptions('/signin', config().signIn.linkMinutes * 60),
+  );
 }
 
 /** The pending sign-in of this browser, if any (values re-validated: the cookie is client data). */

@@ -7,7 +7,9 @@
  * the todo limit comes back in its input (a short-lived cookie, rendered as a form value), so it
  * isn't lost.
  */
+import type { AstroCookies } from 'astro';
 import { z } from 'zod';
+import { appCookieOptions } from './app-cookies.server.ts';
 import { isDatabaseUnavailable } from './db-errors.server.ts';
 import type { Queryable } from './db.server.ts';
 import { HttpError, readBodyText } from './http.server.ts';
@@ -40,12 +42,12 @@ export function isFormAction(raw: string | undefined): raw is FormAction {
 }
 
 /** The flash cookie that carries RefusedText from the refused post to the next /todos page. */
-export const REFUSED_TEXT_COOKIE = 'todo_refused_text';
+const REFUSED_TEXT_COOKIE = 'todo_refused_text';
 /** The cookie must stay well under browsers' 4 KB, encoded. */
 const REFUSED_TEXT_MAX_ENCODED = 3000;
 
 /** The cookie value for `refused`, its text shortened until it fits. */
-export function refusedTextCookieValue(refused: RefusedText): string {
+function refusedTextCookieValue(refused: RefusedText): string {
   let text = refused.text.slice(0, REFUSED_TEXT_MAX_ENCODED);
   while (encodeURIComponent(JSON.stringify({ ...refused, text })).length > REFUSED_TEXT_MAX_ENCODED) {
     text = text.slice(0, Math.floor(text.length * 0.9));
@@ -58,9 +60,16 @@ const refusedTextSchema: z.ZodType<RefusedText> = z.object({
   text: z.string().max(REFUSED_TEXT_MAX_ENCODED),
 });
 
-/** RefusedText from the cookie's value; null when absent or not ours. */
-export function readRefusedText(raw: string | undefined): RefusedText | null {
-  if (!raw) return null;
+/** Keeps refused text for the next /todos page (for a minute), which puts it back into its input. */
+export function setRefusedText(cookies: AstroCookies, refused: RefusedText): void {
+  cookies.set(REFUSED_TEXT_COOKIE, refusedTextCookieValue(refused), appCookieOptions('/todos', 60));
+}
+
+/** The refused text kept for this page, removed as it is read; null when absent or not ours. */
+export function takeRefusedText(cookies: AstroCookies): RefusedText | null {
+  const raw = cookies.get(REFUSED_TEXT_COOKIE)?.value;
+  if (raw === undefined) return null;
+  cookies.delete(REFUSED_TEXT_COOKIE, { path: '/todos' });
   try {
     const parsed = refusedTextSchema.safeParse(JSON.parse(raw));
     return parsed.success ? parsed.data : null;

@@ -5,8 +5,7 @@
  */
 import type { APIRoute } from 'astro';
 import { db } from '../../lib/db.server.ts';
-import { REFUSED_TEXT_COOKIE, handleTodoForm, isFormAction, refusedTextCookieValue } from '../../lib/todo-forms.server.ts';
-import { config } from '../../lib/config.server.ts';
+import { handleTodoForm, isFormAction, setRefusedText } from '../../lib/todo-forms.server.ts';
 
 const redirect = (location: string): Response =>
   new Response(null, { status: 303, headers: { Location: location, 'Cache-Control': 'no-store' } });
@@ -18,16 +17,7 @@ export const POST: APIRoute = async ({ cookies, locals, params, request }) => {
   const user = locals.session?.user;
   if (!user) return redirect(`/signin?callbackUrl=${encodeURIComponent('/todos')}`);
   const { location, refusedText } = await handleTodoForm(db, user.id, params.action, request);
-  if (refusedText) {
-    // Read (and removed) by the next /todos page, which puts the text back into its input.
-    cookies.set(REFUSED_TEXT_COOKIE, refusedTextCookieValue(refusedText), {
-      path: '/todos',
-      maxAge: 60,
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: config().siteUrl.startsWith('https:'),
-    });
-  }
+  if (refusedText) setRefusedText(cookies, refusedText);
   return redirect(location);
 };
 
