@@ -10,7 +10,7 @@ export const SEED = {
   /** Users whose todos are read and updated (at least the largest connection count). */
   activeUsers: 100,
   todosPerUser: 50,
-  /** Session tokens are decimal strings, so pgbench can build them from an integer variable. */
+  /** Session tokens (the cookie values) are decimal strings, so pgbench can build them from an integer variable. */
   tokenBase: 1_000_000_000,
 } as const;
 
@@ -25,8 +25,10 @@ export async function seedBenchData(database: Database): Promise<void> {
       SELECT g, 'bench-' || g || '@example.com', 'Bench User ' || g, now() FROM generate_series(1, ${SEED.users}) g;
     SELECT setval(pg_get_serial_sequence('users', 'id'), ${SEED.users});
     -- Expiring in 30 days: fresh enough that Auth.js does not extend (write) them during the run.
+    -- Stored as the app stores them: SHA-256 (hex) of the cookie's token (session-token.server.ts).
     INSERT INTO sessions ("userId", expires, "sessionToken")
-      SELECT g, now() + interval '30 days', (${SEED.tokenBase} + g)::text FROM generate_series(1, ${SEED.users}) g;
+      SELECT g, now() + interval '30 days', encode(sha256(convert_to((${SEED.tokenBase} + g)::text, 'UTF8')), 'hex')
+        FROM generate_series(1, ${SEED.users}) g;
     INSERT INTO todos (id, user_id, content, completed)
       SELECT (u - 1) * ${SEED.todosPerUser} + t, u, 'Bench todo ' || t || ' of user ' || u, t % 3 = 0
         FROM generate_series(1, ${SEED.activeUsers}) u, generate_series(1, ${SEED.todosPerUser}) t

@@ -50,7 +50,9 @@ export async function capturePatchStatements(
  * seeded user's session token, one of that user's todos, and no new content (NULL).
  */
 export function pgbenchScript({ sessionRead, update }: PatchStatements): string {
-  const session = sessionRead.replace(/\$1\b/g, ':token');
+  // The app sends the token's SHA-256 (session-token.server.ts); pgbench has only the token, so the
+  // server computes the hash here (microseconds, and the same for every run).
+  const session = sessionRead.replace(/\$1\b/g, "encode(sha256(convert_to((:token)::text, 'UTF8')), 'hex')");
   const write = update
     .replace(/\$1\b/g, ':id')
     .replace(/\$2\b/g, ':u')

@@ -18,6 +18,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { openDatabase } from '../src/lib/db.server.ts';
 import { migrate } from '../src/lib/migrate.server.ts';
+import { hashSessionToken } from '../src/lib/session-token.server.ts';
 import { findPostgresBin, startThrowawayPostgres } from '../tests/support/postgres.ts';
 import { startFakeResend } from '../tests/support/fake-resend.ts';
 import { postgresAppEnv } from '../tests/support/postgres-app.ts';
@@ -155,7 +156,7 @@ async function driverLimit(statements: PatchStatements, databaseUrl: string, wsP
       while (performance.now() < end) {
         const user = 1 + (turn++ % SEED.activeUsers);
         const started = performance.now();
-        await database.query(statements.sessionRead, [sessionToken(user)]);
+        await database.query(statements.sessionRead, [hashSessionToken(sessionToken(user))]);
         await database.query(statements.update, [todoId(user, turn % SEED.todosPerUser), user, null, turn % 2 === 0]);
         latencies.push(performance.now() - started);
       }

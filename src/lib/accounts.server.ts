@@ -3,6 +3,7 @@
  * everything we hold about them. Every statement is scoped to the user.
  */
 import type { Database, Queryable } from './db.server.ts';
+import { hashSessionToken } from './session-token.server.ts';
 
 export interface ActiveSession {
   id: number;
@@ -12,13 +13,13 @@ export interface ActiveSession {
   current: boolean;
 }
 
-/** The user's unexpired sessions, newest first; `current` marks the one making this request. */
+/** The user's unexpired sessions, newest first; `current` marks the one whose cookie holds `currentToken` (raw). */
 export async function listSessions(database: Queryable, userId: number, currentToken: string): Promise<ActiveSession[]> {
   const { rows } = await database.query<{ id: number; created_at: Date; last_used_at: Date; expires: Date; current: boolean }>(
     `SELECT id, created_at, last_used_at, expires, "sessionToken" = $2 AS current
        FROM sessions WHERE "userId" = $1 AND expires > now()
       ORDER BY created_at DESC, id DESC`,
-    [userId, currentToken],
+    [userId, hashSessionToken(currentToken)],
   );
   return rows.map((row) => ({
     id: row.id,
@@ -29,11 +30,11 @@ export async function listSessions(database: Queryable, userId: number, currentT
   }));
 }
 
-/** Ends every session of the user except the current one; returns how many ended. */
+/** Ends every session of the user except the current one (`currentToken`: the cookie's raw token); returns how many ended. */
 export async function endOtherSessions(database: Queryable, userId: number, currentToken: string): Promise<number> {
   const { rowCount } = await database.query('DELETE FROM sessions WHERE "userId" = $1 AND "sessionToken" <> $2', [
     userId,
-    currentToken,
+    hashSessionToken(currentToken),
   ]);
   return rowCount;
 }

@@ -4,15 +4,17 @@
  *   (at most every 5 minutes), instead of the adapter's two sequential queries;
  * - a sign-in token is stored only after its email went out, together with its one-time code
  *   row, so a failed send leaves nothing usable behind;
- * - tokens live in the same statement as their code, so link and code exist together or not at all.
+ * - tokens live in the same statement as their code, so link and code exist together or not at all;
+ * - session tokens are stored hashed (session-token.server.ts): Auth.js hands these functions the
+ *   cookie's raw token and gets it back, and every statement uses its hash.
  */
 import PostgresAdapter from '@auth/pg-adapter';
 import type { Adapter, AdapterSession, AdapterUser } from '@auth/core/adapters';
 import type { Queryable } from './db.server.ts';
 import { currentSignInRequest } from './sign-in-request.server.ts';
+import { hashSessionToken } from './session-token.server.ts';
 
 interface SessionUserRow {
-  sessionToken: string;
   userId: number;
   expires: Date;
   id: number;
@@ -48,22 +50,31 @@ export function createAuthAdapter(database: Queryable): Adapter {
       return token;
     },
 
+    async createSession({ sessionToken, userId, expires }) {
+      const { rows } = await database.query<{ userId: number; expires: Date }>(
+        `INSERT INTO sessions ("userId", expires, "sessionToken") VALUES ($1, $2, $3) RETURNING "userId", expires`,
+        [userId, expires, hashSessionToken(sessionToken)],
+      );
+      // Auth.js sets the cookie from the returned token: the raw one, never the stored hash.
+      return { sessionToken, userId: String(rows[0]!.userId), expires: new Date(rows[0]!.expires) };
+    },
+
     async getSessionAndUser(sessionToken) {
       const { rows } = await database.query<SessionUserRow>(
         `WITH touched AS (
            UPDATE sessions SET last_used_at = now()
             WHERE "sessionToken" = $1 AND last_used_at < now() - interval '5 minutes'
          )
-         SELECT s."sessionToken", s."userId", s.expires,
+         SELECT s."userId", s.expires,
                 u.id, u.name, u.email, u."emailVerified", u.image
            FROM sessions s JOIN users u ON u.id = s."userId"
           WHERE s."sessionToken" = $1`,
-        [sessionToken],
+        [hashSessionToken(sessionToken)],
       );
       const row = rows[0];
       if (!row) return null;
       const session: AdapterSession = {
-        sessionToken: row.sessionToken,
+        sessionToken,
         userId: String(row.userId),
         expires: new Date(row.expires),
       };
@@ -75,6 +86,20 @@ export function createAuthAdapter(database: Queryable): Adapter {
         image: row.image,
       };
       return { session, user };
+    },
+
+    async updateSession({ sessionToken, expires }) {
+      if (!expires) return null; // Auth.js only ever moves the expiry
+      const { rows } = await database.query<{ userId: number; expires: Date }>(
+        `UPDATE sessions SET expires = $2 WHERE "sessionToken" = $1 RETURNING "userId", expires`,
+        [hashSessionToken(sessionToken), expires],
+      );
+      const row = rows[0];
+      return row ? { sessionToken, userId: String(row.userId), expires: new Date(row.expires) } : null;
+    },
+
+    async deleteSession(sessionToken) {
+      await database.query('DELETE FROM sessions WHERE "sessionToken" = $1', [hashSessionToken(sessionToken)]);
     },
   };
 }

@@ -41,8 +41,8 @@ export function toSessionUser(user: AdapterUser): SessionUser {
 }
 
 /**
- * Auth.js issues UUIDs; the column holds 255 characters. A cookie value outside printable ASCII
- * (a NUL byte, say, which Postgres refuses in text) or longer is nobody's session: no query.
+ * Auth.js issues UUIDs (the table holds their SHA-256, see session-token.server.ts). A cookie value
+ * outside printable ASCII or longer than 255 characters is nobody's session: no query.
  */
 const PLAUSIBLE_TOKEN = /^[\x21-\x7e]{1,255}$/;
 

@@ -2,6 +2,7 @@
  * The JSON API and sign-in against the production build, in local mode and on real Postgres.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashSessionToken } from '../../src/lib/session-token.server.ts';
 import { HttpClient } from '../support/http-client.ts';
 import { APP_MODES, startApp, type RunningApp } from '../support/running-app.ts';
 
@@ -140,7 +141,7 @@ describe.each(APP_MODES)('HTTP API (%s)', (mode) => {
     replay.cookies.set('authjs.session-token', token);
     expect((await replay.fetch('/api/todos')).status).toBe(401);
     if (app.database) {
-      const { rowCount } = await app.database.query('SELECT 1 FROM sessions WHERE "sessionToken" = $1', [token]);
+      const { rowCount } = await app.database.query('SELECT 1 FROM sessions WHERE "sessionToken" = $1', [hashSessionToken(token)]);
       expect(rowCount).toBe(0);
     }
   });
@@ -153,10 +154,10 @@ describe.each(APP_MODES)('HTTP API (%s)', (mode) => {
     const [due, dead] = [`due-${userId}`, `dead-${userId}`];
     await database.query(
       `INSERT INTO sessions ("userId", "sessionToken", expires) VALUES ($1, $2, now() + interval '28 days'), ($1, $3, now() - interval '1 minute')`,
-      [userId, due, dead],
+      [userId, hashSessionToken(due), hashSessionToken(dead)],
     );
     const storedExpiry = async (token: string) =>
-      (await database.query<{ expires: Date }>('SELECT expires FROM sessions WHERE "sessionToken" = $1', [token])).rows[0]?.expires;
+      (await database.query<{ expires: Date }>('SELECT expires FROM sessions WHERE "sessionToken" = $1', [hashSessionToken(token)])).rows[0]?.expires;
     const get = (token: string) => fetch(`${app.server.url}/api/todos`, { headers: { cookie: `authjs.session-token=${token}` } });
 
     const extended = await get(due);

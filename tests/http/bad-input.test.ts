@@ -7,6 +7,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/db.server.ts';
+import { hashSessionToken } from '../../src/lib/session-token.server.ts';
 import { HttpClient } from '../support/http-client.ts';
 import { startApp, type RunningApp } from '../support/running-app.ts';
 import { signedInClient } from '../support/session-fixture.ts';
@@ -209,7 +210,7 @@ describe('bad input (postgres mode)', () => {
         'expired',
         async () => {
           const token = `expired-${Date.now()}`;
-          await database.query(`INSERT INTO sessions ("userId", "sessionToken", expires) VALUES ($1, $2, now() - interval '1 minute')`, [annId, token]);
+          await database.query(`INSERT INTO sessions ("userId", "sessionToken", expires) VALUES ($1, $2, now() - interval '1 minute')`, [annId, hashSessionToken(token)]);
           return token;
         },
       ],

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { openDatabase, type Database } from '../../src/lib/db.server.ts';
+import { hashSessionToken } from '../../src/lib/session-token.server.ts';
 import type { AppServer } from '../support/app-server.ts';
 import { emptyDatabase } from '../support/databases.ts';
 import { startFakeResend, type FakeResend } from '../support/fake-resend.ts';
@@ -79,7 +80,7 @@ describe('requests without a session cookie', () => {
     const token = randomBytes(32).toString('hex');
     const email = `reader-${randomBytes(4).toString('hex')}@example.com`;
     const { rows } = await appDatabase.query<{ id: number }>('INSERT INTO users (email, name) VALUES ($1, $2) RETURNING id', [email, 'Rea Der']);
-    await appDatabase.query(`INSERT INTO sessions ("userId", expires, "sessionToken") VALUES ($1, now() + interval '30 days', $2)`, [rows[0]!.id, token]);
+    await appDatabase.query(`INSERT INTO sessions ("userId", expires, "sessionToken") VALUES ($1, now() + interval '30 days', $2)`, [rows[0]!.id, hashSessionToken(token)]);
 
     const since = await databaseNow();
     const island = await rawRequest(`${server.url}${islandPath}`, { cookie: `authjs.session-token=${token}` });

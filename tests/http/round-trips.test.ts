@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/lib/db.server.ts';
+import { hashSessionToken } from '../../src/lib/session-token.server.ts';
 import type { AppServer } from '../support/app-server.ts';
 import { emptyDatabase } from '../support/databases.ts';
 import { startFakeResend, type FakeResend } from '../support/fake-resend.ts';
@@ -29,7 +30,7 @@ beforeAll(async () => {
   server = await startPostgresApp({ databaseUrl: empty.url!, wsProxy: proxy.address, resend });
   database = await openDatabase({ url: empty.url, wsProxy: inject('postgres').wsProxy, poolMax: 1 });
   const { rows } = await database.query<{ id: number }>(`INSERT INTO users (email, name) VALUES ('rt@example.com', 'Rita') RETURNING id`);
-  await database.query(`INSERT INTO sessions ("userId", "sessionToken", expires) VALUES ($1, $2, now() + interval '30 days')`, [rows[0]!.id, TOKEN]);
+  await database.query(`INSERT INTO sessions ("userId", "sessionToken", expires) VALUES ($1, $2, now() + interval '30 days')`, [rows[0]!.id, hashSessionToken(TOKEN)]);
   const todo = await database.query<{ id: number }>(`INSERT INTO todos (user_id, content) VALUES ($1, 'counted') RETURNING id`, [rows[0]!.id]);
   todoId = todo.rows[0]!.id;
   islandPath = /\/_server-islands\/UserMenu\?[^"]+/.exec((await rawRequest(`${server.url}/`)).text())![0].replaceAll('&amp;', '&');

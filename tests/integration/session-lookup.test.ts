@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/db.server.ts';
 import { createAuthAdapter } from '../../src/lib/auth-adapter.server.ts';
 import { lookUpSession, type SessionAdapter } from '../../src/lib/session-lookup.server.ts';
+import { hashSessionToken } from '../../src/lib/session-token.server.ts';
 import { BACKENDS, migratedDatabase } from '../support/databases.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -19,10 +20,10 @@ describe.each(BACKENDS)('session lookup on %s', (backend) => {
 
   /** A session whose expiry is `expiresIn` ms from `now`. */
   async function session(token: string, expiresIn: number): Promise<void> {
-    await database.query('INSERT INTO sessions ("sessionToken", "userId", expires) VALUES ($1, $2, $3)', [token, userId, new Date(now + expiresIn)]);
+    await database.query('INSERT INTO sessions ("sessionToken", "userId", expires) VALUES ($1, $2, $3)', [hashSessionToken(token), userId, new Date(now + expiresIn)]);
   }
   async function storedExpiry(token: string): Promise<number | undefined> {
-    const { rows } = await database.query<{ expires: Date }>('SELECT expires FROM sessions WHERE "sessionToken" = $1', [token]);
+    const { rows } = await database.query<{ expires: Date }>('SELECT expires FROM sessions WHERE "sessionToken" = $1', [hashSessionToken(token)]);
     return rows[0] && new Date(rows[0].expires).getTime();
   }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -68,9 +68,33 @@ describe('loadConfig', () => {
     ['EMAIL_FROM with Resend', { ...REMOTE, EMAIL_FROM: undefined }, /EMAIL_FROM is required/],
     ['a postgres URL', { ...REMOTE, DATABASE_URL: 'mysql://x' }, /DATABASE_URL: must be a postgres/],
     ['a proxy without scheme', { ...REMOTE, NEON_WS_PROXY: 'ws://localhost:5433/v1' }, /NEON_WS_PROXY/],
+    ['a header name', { ...REMOTE, CLIENT_IP_HEADER: 'X Forwarded For' }, /CLIENT_IP_HEADER: must be one HTTP header name/],
+    ['a hop count', { ...REMOTE, CLIENT_IP_HEADER: 'x-forwarded-for', CLIENT_IP_HOPS: '0' }, /CLIENT_IP_HOPS/],
+    ['a whole hop count', { ...REMOTE, CLIENT_IP_HOPS: 'two' }, /CLIENT_IP_HOPS: must be a whole number/],
   ])('refuses to start without %s, saying what to set', (_label, env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it.each([
+    ['no header: the socket address', {}, { header: undefined, hops: 1 }],
+    ['a header, one trusted proxy by default', { CLIENT_IP_HEADER: ' X-Forwarded-For ' }, { header: 'x-forwarded-for', hops: 1 }],
+    ['a header behind two proxies', { CLIENT_IP_HEADER: 'x-forwarded-for', CLIENT_IP_HOPS: '2' }, { header: 'x-forwarded-for', hops: 2 }],
+    ['a single-value header', { CLIENT_IP_HEADER: 'Fly-Client-IP' }, { header: 'fly-client-ip', hops: 1 }],
+  ])('reads the client address settings: %s', (_label, env, clientIp) => {
+    expect(loadConfig({ ...REMOTE, ...env }).clientIp).toEqual(clientIp);
+  });
+
+  it('keeps the local data directory to its owner, also one created loose by an older version', () => {
+    const parent = tempDir();
+    const fresh = path.join(parent, 'fresh');
+    loadConfig({ DATA_DIR: fresh });
+    expect(statSync(fresh).mode & 0o777).toBe(0o700);
+    const old = path.join(parent, 'old');
+    mkdirSync(old, { mode: 0o755 });
+    chmodSync(old, 0o755);
+    loadConfig({ DATA_DIR: old });
+    expect(statSync(old).mode & 0o777).toBe(0o700);
   });
 
   it('names every problem at once', () => {
