@@ -6,9 +6,10 @@
  * look like, so a misconfigured server stops at startup instead of failing on the first request.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { makePrivateDir } from './private-data.server.ts';
 
 export type MailTransport =
   | { kind: 'resend'; apiKey: string; from: string; apiUrl: string }
@@ -26,6 +27,14 @@ export interface SignInLimits {
   codeAttempts: number;
 }
 
+/** Where the client's address comes from (see client-ip.server.ts). */
+export interface ClientIpSettings {
+  /** Header the trusted proxies fill (lowercase), e.g. `x-forwarded-for`; unset: the socket's peer. */
+  header: string | undefined;
+  /** How many trusted proxies append to it: the client is the value this many places from the right. */
+  hops: number;
+}
+
 export interface AppConfig {
   /** `local`: no DATABASE_URL, so embedded PGlite, generated secret and the dev mailbox. */
   mode: 'local' | 'remote';
@@ -40,6 +49,7 @@ export interface AppConfig {
   mail: MailTransport;
   siteName: string;
   signIn: SignInLimits;
+  clientIp: ClientIpSettings;
 }
 
 export class ConfigError extends Error {
@@ -92,6 +102,14 @@ const envSchema = z.object({
   SIGN_IN_LINK_MINUTES: intVar(15, 1, 24 * 60),
   SIGN_IN_EMAILS_PER_ADDRESS: intVar(3, 1, 1000),
   SIGN_IN_EMAILS_PER_IP: intVar(20, 1, 100_000),
+  CLIENT_IP_HEADER: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be one HTTP header name, e.g. x-forwarded-for')
+      .transform((name) => name.toLowerCase())
+      .optional(),
+  ),
+  CLIENT_IP_HOPS: intVar(1, 1, 10),
 });
 
 type Env = Record<string, string | undefined>;
@@ -137,6 +155,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       emailsPerIp: e.SIGN_IN_EMAILS_PER_IP,
       codeAttempts: 5,
     },
+    clientIp: { header: e.CLIENT_IP_HEADER, hops: e.CLIENT_IP_HOPS },
   };
 }
 
@@ -150,6 +169,8 @@ function mailTransport(e: z.infer<typeof envSchema>): MailTransport {
 
 /** Local mode only: a secret generated on first start and kept in the data directory. */
 function localSecret(dataDir: string): string {
+  // The directory holds this secret and the embedded database: the owner's only.
+  makePrivateDir(dataDir);
   const file = path.join(dataDir, 'auth-secret');
   try {
     const existing = readFileSync(file, 'utf8').trim();
@@ -157,7 +178,6 @@ function localSecret(dataDir: string): string {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(33).toString('base64url');
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;

@@ -11,10 +11,10 @@
  * prerendering at build time free of database work.
  */
 import path from 'node:path';
-import { mkdirSync } from 'node:fs';
 import type { PGlite, Results } from '@electric-sql/pglite';
 import { config } from './config.server.ts';
 import { log } from './log.server.ts';
+import { makePrivateDir, makeTreePrivate, privatePgliteFs } from './private-data.server.ts';
 import { defaultMigrationsDir, migrate } from './migrate.server.ts';
 import { isRetryableFailure, recordOutage, toDatabaseError } from './db-errors.server.ts';
 
@@ -168,8 +168,15 @@ export function toQueryResult<R>(result: Results<R>): QueryResult<R> {
 
 async function openPglite(dataDir: string): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const pglite: PGlite = await PGlite.create(dataDir);
+  let pglite: PGlite;
+  if (dataDir.startsWith('memory://')) pglite = await PGlite.create(dataDir);
+  else {
+    // The owner's only (the WAL holds live sessions): see private-data.server.ts for why PGlite
+    // needs help, and for the repair of directories older versions left world-writable.
+    makePrivateDir(dataDir);
+    makeTreePrivate(dataDir);
+    pglite = await PGlite.create({ fs: await privatePgliteFs(dataDir) });
+  }
   // PGlite is one connection; its transaction() holds a lock so other queries wait until it ends.
   return {
     kind: 'pglite',
@@ -203,7 +210,13 @@ export async function openDatabaseFromEnv(env: Record<string, string | undefined
     if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_URL must be a postgres:// or postgresql:// connection string');
     return openDatabase({ url, wsProxy: env.NEON_WS_PROXY?.trim() || undefined, poolMax: 2 });
   }
-  const database = await openDatabase({ dataDir: path.join(path.resolve(env.DATA_DIR?.trim() || '.data'), 'pglite') });
+  return openLocalDatabase(path.resolve(env.DATA_DIR?.trim() || '.data'));
+}
+
+/** Local mode: PGlite under `<dataRoot>/pglite`, migrated; the data root is the owner's only. */
+async function openLocalDatabase(dataRoot: string): Promise<Database> {
+  makePrivateDir(dataRoot);
+  const database = await openDatabase({ dataDir: path.join(dataRoot, 'pglite') });
   await migrate(database, defaultMigrationsDir());
   return database;
 }
@@ -217,9 +230,7 @@ async function openFromConfig(): Promise<Database> {
   if (cfg.mode === 'remote') {
     return openDatabase({ url: cfg.databaseUrl, wsProxy: cfg.neonWsProxy, poolMax: cfg.poolMax });
   }
-  const database = await openDatabase({ dataDir: path.join(cfg.dataDir, 'pglite') });
-  await migrate(database, defaultMigrationsDir());
-  return database;
+  return openLocalDatabase(cfg.dataDir);
 }
 
 function shared(): Promise<Database> {

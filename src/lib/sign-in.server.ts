@@ -2,10 +2,11 @@
  * The app's own steps around Auth.js's email sign-in: address checks, rate limits, and the
  * short-lived cookie that lets the check-email page accept a code for the address it asked for.
  */
-import type { APIContext, AstroCookies } from 'astro';
+import type { AstroCookies } from 'astro';
 import { z } from 'zod';
 import { config } from './config.server.ts';
 import { appCookieOptions } from './app-cookies.server.ts';
+import { rateLimitSubject } from './client-ip.server.ts';
 import { db } from './db.server.ts';
 import { hitRateLimits, type RateLimitResult } from './rate-limit.server.ts';
 import { safeCallbackPath } from './redirects.ts';
@@ -21,22 +22,12 @@ export function normalizeEmail(input: string): string | null {
   return emailSchema.safeParse(email).success ? email : null;
 }
 
-/**
- * The client's address: the socket's peer, or the first value of CLIENT_IP_HEADER when the app
- * runs behind a proxy that sets it (otherwise every visitor would share the proxy's address).
- */
-export function clientIp(context: Pick<APIContext, 'request' | 'clientAddress'>): string {
-  const header = process.env.CLIENT_IP_HEADER?.trim().toLowerCase();
-  const forwarded = header ? context.request.headers.get(header)?.split(',')[0]?.trim() : undefined;
-  return forwarded || context.clientAddress || 'unknown';
-}
-
-/** Counts a sign-in email against the per-address and per-IP limits. */
+/** Counts a sign-in email against the per-address and per-IP limits (`ip` from client-ip.server.ts; IPv6 per /64). */
 export function checkSignInEmailLimits(email: string, ip: string): Promise<RateLimitResult> {
   const limits = config().signIn;
   return hitRateLimits(db, [
     { rule: { name: 'signin-email', limit: limits.emailsPerAddress, windowSeconds: 15 * 60 }, subject: email },
-    { rule: { name: 'signin-ip', limit: limits.emailsPerIp, windowSeconds: 60 * 60 }, subject: ip },
+    { rule: { name: 'signin-ip', limit: limits.emailsPerIp, windowSeconds: 60 * 60 }, subject: rateLimitSubject(ip) },
   ]);
 }
 

@@ -11,7 +11,8 @@ import authConfig from '../../../../auth.config.ts';
 import { authUrl, AUTH_PREFIX, callbackPath } from '../../../lib/auth.server.ts';
 import { surfaceDatabaseOutage } from '../../../lib/db-errors.server.ts';
 import { HttpError, readBodyText } from '../../../lib/http.server.ts';
-import { checkSignInEmailLimits, clientIp, normalizeEmail, setPendingSignIn } from '../../../lib/sign-in.server.ts';
+import { clientIp } from '../../../lib/client-ip.server.ts';
+import { checkSignInEmailLimits, normalizeEmail, setPendingSignIn } from '../../../lib/sign-in.server.ts';
 import { withSignInRequest } from '../../../lib/sign-in-request.server.ts';
 
 export const prerender = false;
