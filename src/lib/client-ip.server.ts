@@ -13,6 +13,7 @@
  * what a dual-stack socket reports for an IPv4 peer) is the IPv4 address.
  */
 import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import type { APIContext } from 'astro';
 import { config, type ClientIpSettings } from './config.server.ts';
 
@@ -23,47 +24,10 @@ export function normalizeIp(value: string): string | undefined {
   if (bracketed) ip = bracketed[1]!;
   else if (/^[\d.]+:\d+$/.test(ip)) ip = ip.slice(0, ip.lastIndexOf(':')); // IPv4 with a port
   ip = ip.replace(/%.*$/, ''); // zone index (fe80::1%eth0)
-  const version = isIP(ip);
-  if (version === 4) return ip;
-  if (version !== 6) return undefined;
-  const groups = ipv6Groups(ip);
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-    return [groups[6]! >> 8, groups[6]! & 0xff, groups[7]! >> 8, groups[7]! & 0xff].join('.');
-  }
-  return compressIpv6(groups);
-}
-
-/** The eight 16-bit groups of a valid IPv6 address (an embedded IPv4 tail included). */
-function ipv6Groups(ip: string): number[] {
-  let text = ip.toLowerCase();
-  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (v4) {
-    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
-    text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head = '', tail] = text.split('::');
-  const parse = (part: string) => (part ? part.split(':').map((g) => parseInt(g, 16)) : []);
-  const left = parse(head);
-  const right = tail === undefined ? [] : parse(tail);
-  return [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
-}
-
-/** RFC 5952 text: lowercase, no leading zeros, the longest run of 2+ zero groups as `::`. */
-function compressIpv6(groups: number[]): string {
-  let best = { start: -1, length: 0 };
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i += 1;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j += 1;
-    if (j - i > best.length) best = { start: i, length: j - i };
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (best.length < 2) return hex.join(':');
-  return `${hex.slice(0, best.start).join(':')}::${hex.slice(best.start + best.length).join(':')}`;
+  // node:net's check is strict (ipaddr.js also takes legacy forms such as `1.2.3` or octal parts);
+  // ipaddr.js then gives the RFC 5952 text and turns IPv4-mapped IPv6 into IPv4.
+  if (!isIP(ip)) return undefined;
+  return ipaddr.process(ip).toString();
 }
 
 /** The client address a header filled by `hops` trusted proxies gives, or undefined when it gives none. */
@@ -89,6 +53,5 @@ export function clientIp(
 export function rateLimitSubject(ip: string): string {
   const normalized = normalizeIp(ip);
   if (!normalized || isIP(normalized) === 4) return normalized ?? ip;
-  const prefix = ipv6Groups(normalized).slice(0, 4).map((g) => g.toString(16));
-  return `${prefix.join(':')}::/64`;
+  return `${ipaddr.IPv6.networkAddressFromCIDR(`${normalized}/64`).toString()}/64`;
 }
