@@ -1,8 +1,9 @@
 /**
  * POST /signin/code: signs in the browser that asked for a link with the code from the email.
- * The browser must hold the signed pending cookie whose nonce was stored with the code (a forged or
- * altered cookie is no pending sign-in). At most 5 attempts per code (counted atomically); a correct code completes Auth.js's own email
- * callback, so the session, the user record and the link's consumption are exactly as for a click.
+ * The browser must hold the signed pending cookie whose nonce was stored with the code (a forged
+ * or altered cookie is no pending sign-in). At most 5 attempts per code (counted atomically); a
+ * correct code completes Auth.js's own email callback, so the session, the user record and the
+ * link's consumption are exactly as for a click.
  */
 import type { APIRoute } from 'astro';
 import { authRequest, callbackPath } from '../../lib/auth.server.ts';
