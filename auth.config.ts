@@ -16,6 +16,7 @@ import { currentSignInRequest } from './src/lib/sign-in-request.server.ts';
 import { deleteCodes, formatCode, newCode, tokenForCode } from './src/lib/sign-in-codes.server.ts';
 import { log } from './src/lib/log.server.ts';
 import { safeCallbackPath } from './src/lib/redirects.ts';
+import { normalizeEmail } from './src/lib/sign-in.server.ts';
 import { SESSION_MAX_AGE_SECONDS, SESSION_UPDATE_AGE_SECONDS } from './src/lib/auth-constants.ts';
 import { toSessionUser } from './src/lib/session-lookup.server.ts';
 
@@ -37,21 +38,35 @@ const emailProvider: EmailConfig = {
     if (state) state.code = code;
     return tokenForCode(config().authSecret, code.salt, code.code);
   },
+  // Auth.js's own normaliser lets through what ours refuses (`a,b@…`, `x y@…`, `name <addr>`).
+  normalizeIdentifier(identifier) {
+    const email = normalizeEmail(identifier);
+    if (!email) throw new Error('Invalid email address.');
+    return email;
+  },
   sendVerificationRequest({ identifier, url, expires }) {
     const cfg = config();
     const state = currentSignInRequest();
+    // Defence in depth: mail only the address our route validated and counted for this request.
+    if (!state || identifier !== state.email) {
+      log.warn('[auth] refused to mail an address the sign-in route did not validate');
+      const refused = Promise.reject(new Error('Refused: not the validated address.'));
+      if (state) {
+        state.sent = refused;
+        state.mailFailed = true;
+      }
+      return refused;
+    }
     // The email links to a confirmation page, not to Auth.js's callback: mail scanners that open
     // links can't spend it; the person's click on "Sign in" there does.
     const confirmUrl = new URL(`/signin/confirm${new URL(url).search}`, cfg.siteUrl).href;
     const code = state?.code ? formatCode(state.code.code) : undefined;
     const message = signInMessage({ to: identifier, url: confirmUrl, code, expires, siteName: cfg.siteName });
     const sent = sendMail(cfg.mail, message);
-    if (state) {
-      state.sent = sent;
-      sent.catch(() => {
-        state.mailFailed = true;
-      });
-    }
+    state.sent = sent;
+    sent.catch(() => {
+      state.mailFailed = true;
+    });
     return sent;
   },
   options: {},
@@ -76,9 +91,10 @@ export default defineConfig({
     signOut: '/signout',
   },
   callbacks: {
-    // The database strategy's default session has no user id; the app keys every todo on it.
+    // What /api/auth/session shows the page: the user (with the id the app keys todos on) and the
+    // expiry, never the adapter's session row (its sessionToken is the HttpOnly cookie's value).
     session({ session, user }) {
-      return { ...session, user: toSessionUser(user) } as never;
+      return { user: { ...toSessionUser(user), image: user.image ?? null }, expires: session.expires } as never;
     },
     // Only same-origin destinations (the same rule as every callbackUrl we read); anything else
     // lands on the todo list.

@@ -40,12 +40,13 @@ export function createAuthAdapter(database: Queryable): Adapter {
         }
       }
       if (!request?.code) return base.createVerificationToken!(token);
+      // The code row carries the asking browser's nonce (hashed): only that browser can spend it.
       await database.query(
         `WITH link AS (
            INSERT INTO verification_token (identifier, expires, token) VALUES ($1, $2, $3)
          )
-         INSERT INTO sign_in_codes (identifier, salt, expires) VALUES ($1, $4, $2)`,
-        [token.identifier, token.expires, token.token, request.code.salt],
+         INSERT INTO sign_in_codes (identifier, salt, expires, nonce_hash) VALUES ($1, $4, $2, $5)`,
+        [token.identifier, token.expires, token.token, request.code.salt, request.nonceHash],
       );
       return token;
     },

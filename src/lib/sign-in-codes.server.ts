@@ -6,7 +6,7 @@
  * the database alone gives neither a working code nor a working link. A correct code re-derives
  * the token and completes sign-in through Auth.js's own callback, which consumes the link too.
  */
-import { createHmac, randomBytes, randomInt } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomInt } from 'node:crypto';
 import type { Queryable } from './db.server.ts';
 
 export const CODE_DIGITS = 8;
@@ -38,15 +38,21 @@ export type CodeCheck =
   | { status: 'none' };
 
 /**
- * Spends one attempt on the newest live code for `identifier` and returns its salt to try.
- * The attempt is counted in the same statement that reads it, so parallel guesses can't exceed
- * the limit.
+ * Spends one attempt on the live code that `identifier`'s email carried to the browser holding
+ * `nonceHash`, and returns its salt to try. Another browser's nonce finds nothing, so it can
+ * neither use up this code's attempts nor tell whether it exists. The attempt is counted in the
+ * same statement that reads it, so parallel guesses can't exceed the limit.
  */
-export async function spendCodeAttempt(database: Queryable, identifier: string, maxAttempts: number): Promise<CodeCheck> {
+export async function spendCodeAttempt(
+  database: Queryable,
+  identifier: string,
+  nonceHash: string,
+  maxAttempts: number,
+): Promise<CodeCheck> {
   const { rows } = await database.query<{ salt: string; attempts: number; spent: boolean }>(
     `WITH latest AS (
        SELECT id FROM sign_in_codes
-        WHERE identifier = $1 AND expires > now()
+        WHERE identifier = $1 AND nonce_hash = $3 AND expires > now()
         ORDER BY created_at DESC, id DESC LIMIT 1
      ), spent AS (
        UPDATE sign_in_codes SET attempts = attempts + 1
@@ -57,12 +63,17 @@ export async function spendCodeAttempt(database: Queryable, identifier: string, 
      UNION ALL
      SELECT c.salt, c.attempts, false FROM sign_in_codes c JOIN latest ON latest.id = c.id
       WHERE NOT EXISTS (SELECT 1 FROM spent)`,
-    [identifier, maxAttempts],
+    [identifier, maxAttempts, nonceHash],
   );
   const row = rows[0];
   if (!row) return { status: 'none' };
   if (!row.spent) return { status: 'locked' };
   return { status: 'candidate', salt: row.salt, attemptsLeft: maxAttempts - row.attempts };
+}
+
+/** sha256 of a pending cookie's nonce, as stored with the code (the cookie alone is the secret). */
+export function hashNonce(nonce: string): string {
+  return createHash('sha256').update(`sign-in-nonce:${nonce}`).digest('hex');
 }
 
 /** After a sign-in by link or code: no code for this address works any more. */

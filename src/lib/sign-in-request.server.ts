@@ -10,6 +10,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 export interface SignInRequestState {
+  /** The one address the route validated, counted and will mail: Auth.js may mail no other. */
+  email: string;
+  /** sha256 of the nonce in the asking browser's pending cookie, stored with the code row. */
+  nonceHash: string;
   /** The one-time code for this request and the salt its link token is derived with. */
   code?: { code: string; salt: string };
   /** Settles when the email has been handed to the transport (rejects if that failed). */
@@ -19,9 +23,12 @@ export interface SignInRequestState {
 
 const storage = new AsyncLocalStorage<SignInRequestState>();
 
-/** Runs `fn` (an Auth.js call) with a fresh sign-in request state; returns both. */
-export async function withSignInRequest<T>(fn: () => Promise<T>): Promise<{ result: T; state: SignInRequestState }> {
-  const state: SignInRequestState = { mailFailed: false };
+/** Runs `fn` (an Auth.js call) with a fresh sign-in request state for `email`; returns both. */
+export async function withSignInRequest<T>(
+  request: Pick<SignInRequestState, 'email' | 'nonceHash'>,
+  fn: () => Promise<T>,
+): Promise<{ result: T; state: SignInRequestState }> {
+  const state: SignInRequestState = { ...request, mailFailed: false };
   const result = await storage.run(state, fn);
   return { result, state };
 }

@@ -2,6 +2,7 @@
  * The app's own steps around Auth.js's email sign-in: address checks, rate limits, and the
  * short-lived cookie that lets the check-email page accept a code for the address it asked for.
  */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AstroCookies } from 'astro';
 import { z } from 'zod';
 import { config } from './config.server.ts';
@@ -36,25 +37,48 @@ const PENDING_COOKIE = 'signin-pending';
 export interface PendingSignIn {
   email: string;
   callbackUrl: string;
+  /** Random, known only to this browser; the code row stores its hash (see spendCodeAttempt). */
+  nonce: string;
 }
 
-/** Notes the address this browser asked a link for (HttpOnly, for as long as the link lives). */
+const NONCE = /^[A-Za-z0-9_-]{43}$/;
+
+/** A fresh nonce for a pending sign-in (32 random bytes). */
+export function newPendingNonce(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** HMAC(AUTH_SECRET) of the cookie's payload: the browser can carry it but not forge or alter it. */
+function signature(payload: string): Buffer {
+  return createHmac('sha256', config().authSecret).update(`signin-pending:${payload}`).digest();
+}
+
+/** Notes the address this browser asked a link for (HttpOnly, signed, for as long as the link lives). */
 export function setPendingSignIn(cookies: AstroCookies, pending: PendingSignIn): void {
+  const payload = Buffer.from(JSON.stringify(pending)).toString('base64url');
   cookies.set(
     PENDING_COOKIE,
-    Buffer.from(JSON.stringify(pending)).toString('base64url'),
+    `${payload}.${signature(payload).toString('base64url')}`,
     appCookieOptions('/signin', config().signIn.linkMinutes * 60),
   );
 }
 
-/** The pending sign-in of this browser, if any (values re-validated: the cookie is client data). */
+/**
+ * The pending sign-in of this browser, if any. A cookie without a valid signature (forged,
+ * altered, or from before signing) is no pending sign-in; the values are re-validated anyway.
+ */
 export function pendingSignIn(cookies: AstroCookies): PendingSignIn | null {
   const raw = cookies.get(PENDING_COOKIE)?.value;
-  if (!raw) return null;
+  const [payload, mac, ...extra] = raw?.split('.') ?? [];
+  if (!payload || !mac || extra.length) return null;
+  const expected = signature(payload);
+  const given = Buffer.from(mac, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   try {
-    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<PendingSignIn>;
+    const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Partial<PendingSignIn>;
     const email = normalizeEmail(String(parsed.email ?? ''));
-    return email ? { email, callbackUrl: safeCallbackPath(parsed.callbackUrl) } : null;
+    const nonce = String(parsed.nonce ?? '');
+    return email && NONCE.test(nonce) ? { email, callbackUrl: safeCallbackPath(parsed.callbackUrl), nonce } : null;
   } catch {
     return null;
   }

@@ -253,7 +253,9 @@ describe('bad input (postgres mode)', () => {
       ['sign-in without a CSRF token', '/api/auth/signin/email', form({ email: 'csrf@example.com' }), isClientSide],
       ['sign-in with a JSON body', '/api/auth/signin/email', { json: { email: 'json@example.com' } }, isClientSide],
       ['sign-in with a 10 MB body', '/api/auth/signin/email', json('e'.repeat(10 * 1024 * 1024), 'application/x-www-form-urlencoded'), hasStatus(413)],
-      ['a callback with a made-up token', '/api/auth/callback/email?token=forged&email=a%40example.com', { method: 'GET' }, redirectsTo(/\/signin\/error\?error=Verification/)],
+      // A GET of the callback never signs in: it shows the confirm page (whose button POSTs).
+      ['a callback by GET', '/api/auth/callback/email?token=forged&email=a%40example.com', { method: 'GET' }, redirectsTo(/^\/signin\/confirm\?token=forged&email=a%40example\.com$/)],
+      ['a callback with a made-up token', '/api/auth/callback/email?token=forged&email=a%40example.com', form({}), redirectsTo(/\/signin\/error\?error=Verification/)],
       ['a callback with no token', '/api/auth/callback/email', { method: 'GET' }, isClientSide],
       ['an unknown Auth.js action', '/api/auth/frobnicate', { method: 'GET' }, isClientSide],
       ['Auth.js sign-out without a CSRF token', '/api/auth/signout', form({}), isClientSide],

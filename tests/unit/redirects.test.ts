@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { safeCallbackPath } from '../../src/lib/redirects.ts';
 
+const SITE = 'https://todos.example.com';
+
 describe('safeCallbackPath', () => {
   it.each([
     ['/todos', '/todos'],
@@ -14,16 +16,77 @@ describe('safeCallbackPath', () => {
     ['', '/todos'],
     [null, '/todos'],
     [`/${'a'.repeat(3000)}`, '/todos'],
-  ])('%s → %s', (raw, expected) => {
+  ])('%.40s → %s', (raw, expected) => {
     expect(safeCallbackPath(raw)).toBe(expected);
   });
 
   it.each([
-    ['https://todos.example.com', '/'],
-    ['https://todos.example.com/todos?filter=active', '/todos?filter=active'],
+    [SITE, '/'],
+    [`${SITE}/todos?filter=active`, '/todos?filter=active'],
     ['https://todos.example.com.evil.example/todos', '/todos'],
     ['http://todos.example.com/todos', '/todos'],
+    [`${SITE}/a/../todos`, '/todos'],
+    ['/a/./b/../todos', '/a/todos'],
   ])('with the site origin: %s → %s', (raw, expected) => {
-    expect(safeCallbackPath(raw, 'https://todos.example.com')).toBe(expected);
+    expect(safeCallbackPath(raw, SITE)).toBe(expected);
   });
+
+  // Each of these went off-site (or could): what comes back must be a path on this site, and the
+  // result is what is checked, not the raw input (dot segments collapse `/.//x` to `//x`).
+  const OFF_SITE = [
+    '/.//evil.example',
+    '/..//evil.example',
+    '/%2e//evil.example',
+    '/%2E%2E//evil.example',
+    '/x/..//evil.example',
+    `${SITE}/.//evil.example`,
+    '/.///evil.example',
+    '/./\\evil.example',
+    '/%5c/evil.example',
+    '/%5C%5Cevil.example',
+    '/\t/evil.example',
+    '/\n/evil.example',
+    '/\r\n/evil.example',
+    '/.\t//evil.example',
+    '/%2f%2fevil.example',
+    '/%2F/evil.example',
+    'https:evil.example',
+    'http:evil.example',
+    'https:/evil.example',
+    'https:\\\\evil.example',
+    'javascript:alert(1)',
+    'JaVaScRiPt:alert(1)',
+    'data:text/html,<script>alert(1)</script>',
+    '\\\\evil.example',
+    ' //evil.example',
+    '/ /evil.example',
+    '\u0000//evil.example',
+    '/\u0000/evil.example',
+    `${SITE}@evil.example`,
+    `${SITE}.evil.example`,
+    `${SITE}:443@evil.example/`,
+    'https://evil.example#https://todos.example.com',
+    `/${'a'.repeat(5000)}`,
+    `/.//${'a'.repeat(2040)}`,
+  ];
+
+  const label = (raw: string) => (raw.length > 60 ? `${JSON.stringify(raw.slice(0, 12))}… (${raw.length} characters)` : JSON.stringify(raw));
+  it.each(OFF_SITE.map((raw) => [label(raw), raw]))('%s never leaves the site', (_label, raw) => {
+    for (const origin of [SITE, undefined]) {
+      const result = safeCallbackPath(raw, origin);
+      expect(result.startsWith('/')).toBe(true);
+      expect(result.startsWith('//')).toBe(false);
+      expect(result.startsWith('/\\')).toBe(false);
+      expect(result).not.toMatch(/[\u0000-\u001f\u007f]/);
+      // What a browser makes of the Location header: still this site.
+      expect(new URL(result, SITE).origin).toBe(SITE);
+    }
+  });
+
+  it.each(['/.//evil.example', '/..//evil.example', '/%2e//evil.example', '/%2E%2E//evil.example', '/x/..//evil.example', `${SITE}/.//evil.example`, '/.///evil.example'])(
+    'the reported variant %s falls back to /todos',
+    (raw) => {
+      expect(safeCallbackPath(raw, SITE)).toBe('/todos');
+    },
+  );
 });
