@@ -92,7 +92,7 @@ describe('loadConfig', () => {
     ['local mode on the network by opt-in (true)', { HOST: '0.0.0.0', LOCAL_MODE_ON_NETWORK: 'true' }, false],
     ['remote mode on 0.0.0.0', { ...REMOTE, HOST: '0.0.0.0' }, false],
     ['remote mode on loopback', { ...REMOTE, HOST: '127.0.0.1' }, false],
-  ])('%s: starts, mailbox %s', (_label, env, mailbox) => {
+  ] as Array<[string, Record<string, string>, boolean]>)('%s: starts, mailbox %s', (_label, env, mailbox) => {
     const cfg = loadConfig({ DATA_DIR: tempDir(), ...env });
     expect(cfg.mailbox).toBe(mailbox);
     expect(cfg.host).toBe(env.HOST ?? '127.0.0.1');
