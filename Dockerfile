@@ -36,8 +36,8 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 #    HOST=0.0.0.0 listens on the container's network, so the image needs DATABASE_URL (and
 #    AUTH_SECRET, SITE_URL, a mail transport): started without it, it refuses to start (exit 1)
 #    rather than run local mode (generated secret, dev mailbox) on the network. To try the image
-#    in local mode anyway, add -e LOCAL_MODE_ON_NETWORK=1 -e SITE_URL=http://localhost:4321: the
-#    dev mailbox is then off and sign-in links appear in `docker logs` only.
+#    in local mode anyway, add -e LOCAL_MODE_ON_NETWORK=1 (browse http://localhost:4321): the dev
+#    mailbox is then off and sign-in links appear in `docker logs` only.
 #    Requests are answered only for SITE_URL's host name (421 otherwise; /healthz and /readyz
 #    answer any Host): a proxy in front must pass the public Host header through.
 FROM ${NODE_IMAGE} AS runtime
