@@ -33,6 +33,13 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # 4. The runtime: Node 24 runs src/server.ts directly (built-in type stripping); code is owned by
 #    root and read-only to the app; only the local-mode data directory is writable.
+#    HOST=0.0.0.0 listens on the container's network, so the image needs DATABASE_URL (and
+#    AUTH_SECRET, SITE_URL, a mail transport): started without it, it refuses to start (exit 1)
+#    rather than run local mode (generated secret, dev mailbox) on the network. To try the image
+#    in local mode anyway, add -e LOCAL_MODE_ON_NETWORK=1 (browse http://localhost:4321): the dev
+#    mailbox is then off and sign-in links appear in `docker logs` only.
+#    Requests are answered only for SITE_URL's host name (421 otherwise; /healthz and /readyz
+#    answer any Host): a proxy in front must pass the public Host header through.
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \

@@ -33,6 +33,23 @@ function authAstroWithoutBuildEnv() {
   };
 }
 
+/**
+ * Every image the site shows is transformed at build time (prerendered pages), so the production
+ * build's on-demand `/_image` endpoint only serves strangers' transforms (CPU per request): it is
+ * replaced by one that answers 404. `astro dev` keeps Astro's endpoint, which serves every image there.
+ */
+function imageEndpointOff() {
+  return {
+    name: 'image-endpoint-off',
+    hooks: {
+      /** @param {{ command: string, updateConfig: (config: Record<string, unknown>) => unknown }} options */
+      'astro:config:setup': ({ command, updateConfig }) => {
+        if (command === 'build') updateConfig({ image: { endpoint: { entrypoint: './src/lib/image-endpoint-off.server.ts' } } });
+      },
+    },
+  };
+}
+
 export default defineConfig({
   site: BUILD_SITE,
   output: 'server',
@@ -58,6 +75,7 @@ export default defineConfig({
         return { ...item, url: url.href };
       },
     }),
+    imageEndpointOff(),
     precompress(),
   ],
   server: { port: 4321 },

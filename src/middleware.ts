@@ -25,7 +25,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
     );
   }
 
-  if (isCrossSiteWrite(context.request, context.url)) {
+  if (isCrossSiteWrite(context.request)) {
     const isApi = context.url.pathname.startsWith('/api/');
     return applySecurityHeaders(
       isApi

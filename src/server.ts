@@ -17,6 +17,8 @@ import { log } from './lib/log.server.ts';
 import { describeTransport } from './lib/mail/index.server.ts';
 import { defaultMigrationsDir, migrate, readMigrations } from './lib/migrate.server.ts';
 import { logRequest, requestId } from './lib/request-log.server.ts';
+import { answeredHostnames } from './lib/host-check.server.ts';
+import { securityHeadersFor } from './lib/security-headers.ts';
 import { createServingLayer } from './lib/serving.server.ts';
 import { startPruneTimer } from './lib/prune.server.ts';
 
@@ -43,7 +45,10 @@ async function main() {
     throw error;
   }
   log.info(`[server] ${cfg.mode === 'local' ? 'local mode: embedded PGlite in ' + cfg.dataDir : 'Postgres via the Neon serverless driver'}`);
-  log.info(`[server] mail: ${describeTransport(cfg.mail)}`);
+  log.info(`[server] mail: ${describeTransport(cfg.mail, cfg.mailbox)}`);
+  if (cfg.mode === 'local' && !cfg.mailbox) {
+    log.warn(`[server] LOCAL_MODE_ON_NETWORK=1: local mode listens on ${cfg.host}; the dev mailbox is off (404), sign-in links appear in this log only`);
+  }
 
   const migrationsDir = defaultMigrationsDir();
   const migrations = readMigrations(migrationsDir);
@@ -73,16 +78,21 @@ async function main() {
     }
     return undefined;
   };
+  const securityHeaders = securityHeadersFor(cfg.siteUrl);
   const answerProbe = async (req: http.IncomingMessage, res: http.ServerResponse, pathname: string, headers: http.OutgoingHttpHeaders): Promise<boolean> => {
     const health = await probe(pathname);
     if (!health) return false;
-    res.writeHead(health.status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
+    res.writeHead(health.status, { ...securityHeaders, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
     res.end(req.method === 'HEAD' ? undefined : JSON.stringify(health.body));
     return true;
   };
 
-  // Build files from memory (compressed, cached, no Astro work); the rest through Astro.
-  const serve = createServingLayer(entry.handler, fileURLToPath(new URL('client/', distDir)));
+  // Build files from memory (compressed, cached, no Astro work); the rest through Astro. Probes
+  // skip the Host check (orchestrators send the pod IP as Host); everything else goes through it.
+  const serve = createServingLayer(entry.handler, fileURLToPath(new URL('client/', distDir)), {
+    securityHeaders,
+    hostnames: answeredHostnames(cfg),
+  });
   // Synchronous for everything but the health probes: a page from memory takes no extra turn of
   // the event loop.
   const server = http.createServer((req, res) => {
@@ -98,7 +108,7 @@ async function main() {
         .then((answered) => answered || serve(req, res, headers))
         .catch((error: unknown) => {
           log.error('[server] health probe failed', error);
-          if (!res.headersSent) res.writeHead(500).end();
+          if (!res.headersSent) res.writeHead(500, { ...securityHeaders, ...headers }).end();
         });
       return;
     }
@@ -108,8 +118,7 @@ async function main() {
   server.headersTimeout = 20_000; // a client must send its headers within this
   server.requestTimeout = 60_000; // ...and its whole request within this (slow-upload bound)
 
-  const port = Number(process.env.PORT ?? 4321);
-  const host = process.env.HOST ?? '127.0.0.1';
+  const { port, host } = cfg;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, resolve);

@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { makePrivateDir } from './private-data.server.ts';
+import { isLoopbackListenHost } from './loopback.ts';
 
 export type MailTransport =
   | { kind: 'resend'; apiKey: string; from: string; apiUrl: string }
@@ -50,6 +51,14 @@ export interface AppConfig {
   siteName: string;
   signIn: SignInLimits;
   clientIp: ClientIpSettings;
+  /** Address the server listens on (HOST, default 127.0.0.1) and its port (PORT, default 4321). */
+  host: string;
+  port: number;
+  /**
+   * Whether /dev/mailbox answers at all: local mode listening on loopback only. Off in remote mode
+   * and when LOCAL_MODE_ON_NETWORK=1 put local mode on a network address.
+   */
+  mailbox: boolean;
 }
 
 export class ConfigError extends Error {
@@ -99,6 +108,13 @@ const envSchema = z.object({
   EMAIL_FROM: optionalString,
   SITE_NAME: optionalString.pipe(z.string().default('Astro Todos')),
   PORT: intVar(4321, 0, 65535),
+  HOST: optionalString.pipe(z.string().default('127.0.0.1')),
+  LOCAL_MODE_ON_NETWORK: optionalString.pipe(
+    z
+      .enum(['1', '0', 'true', 'false'], { error: 'must be 1 (or true) to allow it, 0 (or false) or unset to refuse' })
+      .optional()
+      .transform((value) => value === '1' || value === 'true'),
+  ),
   SIGN_IN_LINK_MINUTES: intVar(15, 1, 24 * 60),
   SIGN_IN_EMAILS_PER_ADDRESS: intVar(3, 1, 1000),
   SIGN_IN_EMAILS_PER_IP: intVar(20, 1, 100_000),
@@ -132,6 +148,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
       problems.push('RESEND_API_KEY or SMTP_URL is required when DATABASE_URL is set: without a mail transport nobody can sign in (the dev mailbox exists only in local mode)');
     }
   }
+  // Local mode trusts whoever can reach it (generated secret, a mailbox that shows sign-in links):
+  // on a network address that would hand anyone's account to anyone, so it takes a deliberate opt-in.
+  const onNetwork = !isLoopbackListenHost(e.HOST);
+  if (mode === 'local' && onNetwork && !e.LOCAL_MODE_ON_NETWORK) {
+    problems.push(
+      `HOST=${e.HOST} listens beyond this machine, but DATABASE_URL is not set, so this would be local mode (embedded database, dev mailbox) on the network. ` +
+        'For a deployment set DATABASE_URL (with AUTH_SECRET, SITE_URL and a mail transport); for local use set HOST=127.0.0.1; ' +
+        'to run local mode on the network anyway set LOCAL_MODE_ON_NETWORK=1 (the dev mailbox is then off and sign-in links appear in the server log only)',
+    );
+  }
   if (e.RESEND_API_KEY && e.SMTP_URL) problems.push('set only one of RESEND_API_KEY and SMTP_URL');
   if ((e.RESEND_API_KEY || e.SMTP_URL) && !e.EMAIL_FROM) {
     problems.push('EMAIL_FROM is required with RESEND_API_KEY or SMTP_URL, e.g. "Todos <login@example.com>" (for Resend, on a verified domain)');
@@ -156,6 +182,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       codeAttempts: 5,
     },
     clientIp: { header: e.CLIENT_IP_HEADER, hops: e.CLIENT_IP_HOPS },
+    host: e.HOST,
+    port: e.PORT,
+    mailbox: mode === 'local' && !onNetwork,
   };
 }
 

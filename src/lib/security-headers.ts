@@ -1,4 +1,7 @@
-/** Headers every on-demand response carries (static files get theirs from the server entry). */
+/**
+ * Headers every response carries: the serving layer (src/lib/serving.server.ts) puts them on
+ * everything it and Astro send, the middleware on what Astro renders (also under `astro dev`).
+ */
 export const SECURITY_HEADERS: Record<string, string> = {
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'strict-origin-when-cross-origin',
@@ -8,6 +11,14 @@ export const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy': "frame-ancestors 'none'",
   'Cross-Origin-Opener-Policy': 'same-origin',
 };
+
+/** Two years, subdomains included: sent only when SITE_URL is https (a plain-http site can't use it). */
+export const HSTS = 'max-age=63072000; includeSubDomains';
+
+/** SECURITY_HEADERS, plus Strict-Transport-Security when the site is served over https. */
+export function securityHeadersFor(siteUrl: string): Record<string, string> {
+  return new URL(siteUrl).protocol === 'https:' ? { ...SECURITY_HEADERS, 'Strict-Transport-Security': HSTS } : { ...SECURITY_HEADERS };
+}
 
 /**
  * For server-island answers (HTML fragments): inserted into a page, a fragment runs under the

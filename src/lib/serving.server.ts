@@ -1,9 +1,12 @@
 /**
- * The HTTP layer in front of Astro: files of the build straight from memory (static-serving),
- * anonymous server-island answers from a short-lived copy (island-cache), everything else
- * rendered by Astro with on-demand compression and cache defaults (response-compression).
+ * The HTTP layer in front of Astro: requests for a host name the site doesn't answer to are
+ * refused (host-check), files of the build come straight from memory (static-serving), anonymous
+ * server-island answers from a short-lived copy (island-cache), everything else is rendered by
+ * Astro with on-demand compression and cache defaults (response-compression). Every answer
+ * carries the security headers.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerResponse } from 'node:http';
+import { hostRefusal, refuseHost } from './host-check.server.ts';
 import { createIslandCache } from './island-cache.server.ts';
 import { compressOnDemandResponse } from './response-compression.server.ts';
 import { loadStaticFiles, serveStaticFile } from './static-serving.server.ts';
@@ -11,13 +14,26 @@ import { loadStaticFiles, serveStaticFile } from './static-serving.server.ts';
 /** Serves one request; `headers` (e.g. the request id) go on whatever answers it. */
 export type ServingLayer = (req: IncomingMessage, res: ServerResponse, headers: OutgoingHttpHeaders) => void;
 
+export interface ServingOptions {
+  /** Headers on every response (src/lib/security-headers.ts securityHeadersFor). */
+  securityHeaders: Record<string, string>;
+  /** Host names answered (host-check answeredHostnames); any other Host gets 421. */
+  hostnames: Set<string>;
+}
+
 /** Wraps Astro's request handler; reads the client build in `clientDir` once, now. */
-export function createServingLayer(astroHandler: RequestListener, clientDir: string): ServingLayer {
-  const files = loadStaticFiles(clientDir);
+export function createServingLayer(astroHandler: RequestListener, clientDir: string, options: ServingOptions): ServingLayer {
+  const { securityHeaders, hostnames } = options;
+  const files = loadStaticFiles(clientDir, securityHeaders);
   const islands = createIslandCache();
   return (req, res, headers) => {
+    const refusal = hostRefusal(req, hostnames);
+    if (refusal) return refuseHost(req, res, refusal, { ...securityHeaders, ...headers });
     if (serveStaticFile(files, req, res, headers)) return;
     if (islands.serve(req, res, headers)) return;
+    // Defaults for whatever Astro answers with: its routes (headers given to writeHead win, so a
+    // route's own policy stays), its static file handler, its 404s and redirects.
+    for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
     for (const [name, value] of Object.entries(headers)) if (value !== undefined) res.setHeader(name, value);
     compressOnDemandResponse(req, res, islands.recorder(req));
     astroHandler(req, res);

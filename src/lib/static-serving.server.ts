@@ -63,14 +63,14 @@ function readOptional(file: string): Buffer | undefined {
   }
 }
 
-function loadFile(urlPath: string, file: string): StaticFile {
+function loadFile(urlPath: string, file: string, securityHeaders: Record<string, string>): StaticFile {
   const body = readFileSync(file);
   const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
   const modified = statSync(file).mtime;
   const lastModifiedSeconds = Math.floor(modified.getTime() / 1000);
   const lastModified = new Date(lastModifiedSeconds * 1000).toUTCString();
   const common: OutgoingHttpHeaders = {
-    ...SECURITY_HEADERS,
+    ...securityHeaders,
     'Cache-Control': cacheControlFor(urlPath),
     ETag: etag,
     'Last-Modified': lastModified,
@@ -99,12 +99,15 @@ function loadFile(urlPath: string, file: string): StaticFile {
   };
 }
 
-/** Every file of the client build by URL path; `/a/index.html` also answers `/a` and `/a/`. */
-export function loadStaticFiles(clientDir: string): Map<string, StaticFile> {
+/**
+ * Every file of the client build by URL path; `/a/index.html` also answers `/a` and `/a/`. Each
+ * response carries `securityHeaders` (the site's, with HSTS when it is https).
+ */
+export function loadStaticFiles(clientDir: string, securityHeaders: Record<string, string> = SECURITY_HEADERS): Map<string, StaticFile> {
   const files = new Map<string, StaticFile>();
   for (const [urlPath, file] of filesUnder(clientDir)) {
     if (LEFT_TO_ASTRO.has(urlPath)) continue;
-    const loaded = loadFile(urlPath, file);
+    const loaded = loadFile(urlPath, file, securityHeaders);
     files.set(urlPath, loaded);
     if (urlPath.endsWith('/index.html')) {
       const dirPath = urlPath.slice(0, -'index.html'.length);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAppServerExpectingExit } from '../support/app-server.ts';
 import { HttpClient } from '../support/http-client.ts';
+import { rawRequest } from '../support/raw-http.ts';
 import { startApp, TEST_RESEND_KEY, type RunningApp } from '../support/running-app.ts';
 
 describe('a server with a database but no mail transport', () => {
@@ -53,11 +54,12 @@ describe('sign-in email through Resend (postgres mode)', () => {
     expect(call!.body.text).toMatch(/didn't ask/);
   });
 
-  it('builds the link from SITE_URL, not from the Host header', async () => {
+  it('builds the link from SITE_URL, not from the Host header (a foreign Host is refused outright)', async () => {
     const email = `host.${Date.now()}@example.com`;
     await new HttpClient(app.server.url).requestSignIn(email);
-    const page = await fetch(`${app.server.url}/signin`, { headers: { host: 'evil.example' } });
-    expect(page.status).toBe(200);
+    // fetch() can't set Host; node:http can.
+    const page = await rawRequest(`${app.server.url}/signin`, { host: 'evil.example' });
+    expect(page.status).toBe(421);
     const link = await app.latestLink(email);
     expect(new URL(link).origin).toBe(app.server.url);
   });

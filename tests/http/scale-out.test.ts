@@ -43,13 +43,15 @@ describe('two instances, one database', () => {
   let resend: FakeResend;
   let a: AppServer;
   let b: AppServer;
+  /** The shared public URL: what browsers behind the load balancer send as Origin. */
+  let siteUrl: string;
 
   beforeAll(async () => {
     const fresh = await emptyDatabase('postgres');
     database = fresh.database;
     resend = await startFakeResend();
     // Behind one load balancer both instances have the same public URL (and the same AUTH_SECRET).
-    const siteUrl = `http://127.0.0.1:${await freePort()}`;
+    siteUrl = `http://127.0.0.1:${await freePort()}`;
     const options = { databaseUrl: fresh.url!, wsProxy: inject('postgres').wsProxy, resend, siteUrl };
     [a, b] = await Promise.all([startPostgresApp(options), startPostgresApp(options)]);
   });
@@ -61,13 +63,13 @@ describe('two instances, one database', () => {
 
   /** The same browser (same cookie jar) talking to the other instance. */
   const onOther = (client: HttpClient, server: AppServer) => {
-    const other = new HttpClient(server.url);
+    const other = new HttpClient(server.url, siteUrl);
     for (const [name, value] of client.cookies) other.cookies.set(name, value);
     return other;
   };
 
   it('a session created through one instance works on the other; sign-out on one ends it on both', async () => {
-    const viaA = new HttpClient(a.url);
+    const viaA = new HttpClient(a.url, siteUrl);
     const email = `ann.${Date.now()}@example.com`;
     // The email flow through A (the link points at the shared SITE_URL; follow its path on A).
     await viaA.signIn(email, async (to) => latestResendLink(resend, to));
@@ -96,7 +98,7 @@ describe('two instances, one database', () => {
       const { token } = users[index]!;
       const next = random(index + 1);
       const clients = servers.map((server) => {
-        const client = new HttpClient(server.url);
+        const client = new HttpClient(server.url, siteUrl);
         client.cookies.set('authjs.session-token', token);
         return client;
       });

@@ -5,8 +5,11 @@
 export class HttpClient {
   readonly cookies = new Map<string, string>();
   readonly baseUrl: string;
-  constructor(baseUrl: string) {
+  /** The Origin its writes carry: the page's origin, i.e. SITE_URL's when that is not `baseUrl`. */
+  readonly origin: string;
+  constructor(baseUrl: string, origin = baseUrl) {
     this.baseUrl = baseUrl;
+    this.origin = new URL(origin).origin;
   }
 
   cookieHeader(): string {
@@ -17,7 +20,7 @@ export class HttpClient {
     const headers = new Headers(init.headers);
     if (this.cookies.size && !headers.has('cookie')) headers.set('cookie', this.cookieHeader());
     const method = init.method ?? (init.json !== undefined || init.form ? 'POST' : 'GET');
-    if (!['GET', 'HEAD'].includes(method) && !headers.has('origin')) headers.set('origin', this.baseUrl);
+    if (!['GET', 'HEAD'].includes(method) && !headers.has('origin')) headers.set('origin', this.origin);
     let body = init.body;
     if (init.json !== undefined) {
       headers.set('content-type', 'application/json');

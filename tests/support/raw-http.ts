@@ -11,7 +11,8 @@ export interface RawResponse {
   text(): string;
 }
 
-export function rawRequest(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<RawResponse> {
+/** `headers` go out as given (a `host` header replaces the one node:http would send). */
+export function rawRequest(url: string, headers: Record<string, string> = {}, method = 'GET', body?: string): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const request = http.request(url, { method, headers }, (response) => {
       const chunks: Buffer[] = [];
@@ -30,6 +31,6 @@ export function rawRequest(url: string, headers: Record<string, string> = {}, me
       });
     });
     request.on('error', reject);
-    request.end();
+    request.end(body);
   });
 }

@@ -97,6 +97,35 @@ describe('loadConfig', () => {
     expect(statSync(old).mode & 0o777).toBe(0o700);
   });
 
+  it.each([
+    ['0.0.0.0', {}],
+    ['::', {}],
+    ['192.168.1.20', {}],
+    ['0.0.0.0 (LOCAL_MODE_ON_NETWORK=0)', { LOCAL_MODE_ON_NETWORK: '0' }],
+  ])('refuses local mode on HOST=%s, naming DATABASE_URL and the opt-in', (label, extra) => {
+    const env = { DATA_DIR: tempDir(), HOST: label.split(' ')[0], ...extra };
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(/DATABASE_URL[\s\S]*LOCAL_MODE_ON_NETWORK=1/);
+  });
+
+  it.each([
+    ['local mode, default HOST', {}, true],
+    ['local mode, HOST=localhost', { HOST: 'localhost' }, true],
+    ['local mode, HOST=::1', { HOST: '::1' }, true],
+    ['local mode on the network by opt-in', { HOST: '0.0.0.0', LOCAL_MODE_ON_NETWORK: '1' }, false],
+    ['local mode on the network by opt-in (true)', { HOST: '0.0.0.0', LOCAL_MODE_ON_NETWORK: 'true' }, false],
+    ['remote mode on 0.0.0.0', { ...REMOTE, HOST: '0.0.0.0' }, false],
+    ['remote mode on loopback', { ...REMOTE, HOST: '127.0.0.1' }, false],
+  ] as Array<[string, Record<string, string>, boolean]>)('%s: starts, mailbox %s', (_label, env, mailbox) => {
+    const cfg = loadConfig({ DATA_DIR: tempDir(), ...env });
+    expect(cfg.mailbox).toBe(mailbox);
+    expect(cfg.host).toBe(env.HOST ?? '127.0.0.1');
+  });
+
+  it('refuses an unclear LOCAL_MODE_ON_NETWORK', () => {
+    expect(() => loadConfig({ DATA_DIR: tempDir(), HOST: '0.0.0.0', LOCAL_MODE_ON_NETWORK: 'yes' })).toThrow(/LOCAL_MODE_ON_NETWORK: must be 1/);
+  });
+
   it('names every problem at once', () => {
     expect(() => loadConfig({ DATABASE_URL: REMOTE.DATABASE_URL })).toThrow(
       /AUTH_SECRET[\s\S]*SITE_URL[\s\S]*RESEND_API_KEY or SMTP_URL/,

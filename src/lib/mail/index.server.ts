@@ -7,8 +7,8 @@ import { sendWithSmtp } from './smtp.server.ts';
 
 export { MailDeliveryError } from './errors.ts';
 
-/** A one-line description for the startup log (never the API key). */
-export function describeTransport(transport: MailTransport): string {
+/** A one-line description for the startup log (never the API key); `mailbox`: is /dev/mailbox on. */
+export function describeTransport(transport: MailTransport, mailbox = true): string {
   switch (transport.kind) {
     case 'resend':
       return `Resend (${transport.apiUrl}), from ${transport.from}`;
@@ -17,7 +17,7 @@ export function describeTransport(transport: MailTransport): string {
       return `SMTP (${url.protocol}//${url.host}), from ${transport.from}`;
     }
     case 'outbox':
-      return 'local outbox (printed to this log and listed at /dev/mailbox)';
+      return mailbox ? 'local outbox (printed to this log and listed at /dev/mailbox)' : 'local outbox (printed to this log only: the dev mailbox is off)';
   }
 }
 

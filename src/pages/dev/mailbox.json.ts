@@ -1,10 +1,10 @@
-/** Local mode's outbox as JSON (`?to=` filters); 404 outside local mode. */
+/** Local mode's outbox as JSON (`?to=` filters); 404 unless mayReadMailbox. */
 import type { APIRoute } from 'astro';
-import { config } from '../../lib/config.server.ts';
 import { json } from '../../lib/http.server.ts';
 import { listOutbox } from '../../lib/mail/outbox.server.ts';
+import { mailboxNotFound, mayReadMailbox } from '../../lib/mailbox-access.server.ts';
 
-export const GET: APIRoute = ({ url }) => {
-  if (config().mode !== 'local') return new Response('Not found', { status: 404 });
+export const GET: APIRoute = ({ url, request, clientAddress }) => {
+  if (!mayReadMailbox(request, clientAddress)) return mailboxNotFound();
   return json(listOutbox(url.searchParams.get('to') ?? undefined));
 };

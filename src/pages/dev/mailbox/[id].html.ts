@@ -1,15 +1,15 @@
 /**
  * One sent email's HTML exactly as the transport received it, for the local mailbox's preview
  * frame. Email HTML relies on inline styles, so it gets a policy of its own: styles and images
- * only, no scripts, framed by this site alone. 404 outside local mode.
+ * only, no scripts, framed by this site alone. 404 unless mayReadMailbox.
  */
 import type { APIRoute } from 'astro';
-import { config } from '../../../lib/config.server.ts';
 import { outboxMessage } from '../../../lib/mail/outbox.server.ts';
+import { mailboxNotFound, mayReadMailbox } from '../../../lib/mailbox-access.server.ts';
 
-export const GET: APIRoute = ({ params }) => {
-  const message = config().mode === 'local' ? outboxMessage(Number(params.id)) : undefined;
-  if (!message) return new Response('Not found', { status: 404 });
+export const GET: APIRoute = ({ params, request, clientAddress }) => {
+  const message = mayReadMailbox(request, clientAddress) ? outboxMessage(Number(params.id)) : undefined;
+  if (!message) return mailboxNotFound();
   return new Response(message.html, {
     headers: {
       'Content-Type': 'text/html; charset=utf-8',
