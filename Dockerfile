@@ -31,7 +31,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
-# 4. The runtime: Node 24 runs src/server.ts directly (built-in type stripping); code is owned by
+# 4. The runtime: Node 24 runs src/server/index.ts directly (built-in type stripping); code is owned by
 #    root and read-only to the app; only the local-mode data directory is writable.
 #    HOST=0.0.0.0 listens on the container's network, so the image needs DATABASE_URL (and
 #    AUTH_SECRET, SITE_URL, a mail transport): started without it, it refuses to start (exit 1)
@@ -57,4 +57,4 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4321) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Exec form: node is PID 1 and receives SIGTERM itself (graceful shutdown, up to SHUTDOWN_GRACE_MS).
 STOPSIGNAL SIGTERM
-CMD ["node", "src/server.ts"]
+CMD ["node", "src/server/index.ts"]

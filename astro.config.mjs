@@ -5,7 +5,9 @@ import react from '@astrojs/react';
 import mdx from '@astrojs/mdx';
 import sitemap from '@astrojs/sitemap';
 import auth from 'auth-astro';
-import { precompress } from './src/lib/precompress.server.ts';
+import { authAstroWithoutBuildEnv } from '#build/auth-astro-without-build-env.ts';
+import { imageEndpointOff } from '#build/image-endpoint-off.ts';
+import { precompress } from '#build/precompress.ts';
 
 /**
  * Canonical URLs, Open Graph URLs and the sitemap are written into prerendered pages at build
@@ -14,41 +16,6 @@ import { precompress } from './src/lib/precompress.server.ts';
  * SITE_URL you deploy with.
  */
 const BUILD_SITE = (process.env.SITE_URL || 'http://localhost:4321').replace(/\/+$/, '');
-
-/**
- * auth-astro reads AUTH_SECRET through `import.meta.env`, which Astro 6+ inlines at build time: a
- * secret in the build environment (or a .env file) would be written into dist/. We pass `secret`
- * and `trustHost` at runtime (auth.config.ts), so its env reads are replaced with an empty object.
- * tests/http/mail-and-config.test.ts builds with canary secrets and checks dist/ for them.
- */
-function authAstroWithoutBuildEnv() {
-  return {
-    name: 'auth-astro-without-build-env',
-    enforce: /** @type {const} */ ('pre'),
-    /** @param {string} code @param {string} id */
-    transform(code, id) {
-      if (!/[\\/]auth-astro[\\/]server\.ts$/.test(id)) return null;
-      return { code: code.replaceAll('import.meta.env', '({})'), map: null };
-    },
-  };
-}
-
-/**
- * Every image the site shows is transformed at build time (prerendered pages), so the production
- * build's on-demand `/_image` endpoint only serves strangers' transforms (CPU per request): it is
- * replaced by one that answers 404. `astro dev` keeps Astro's endpoint, which serves every image there.
- */
-function imageEndpointOff() {
-  return {
-    name: 'image-endpoint-off',
-    hooks: {
-      /** @param {{ command: string, updateConfig: (config: Record<string, unknown>) => unknown }} options */
-      'astro:config:setup': ({ command, updateConfig }) => {
-        if (command === 'build') updateConfig({ image: { endpoint: { entrypoint: './src/lib/image-endpoint-off.server.ts' } } });
-      },
-    },
-  };
-}
 
 export default defineConfig({
   site: BUILD_SITE,
@@ -90,7 +57,7 @@ export default defineConfig({
     checkOrigin: false,
     // Astro hashes every script and style it emits into a per-page policy (a <meta> element);
     // nothing else may run or load. frame-ancestors can't be set by <meta>: it is a response header
-    // on every response (src/lib/security-headers.ts).
+    // on every response (src/lib/http/security-headers.ts).
     csp: {
       directives: [
         "default-src 'self'",

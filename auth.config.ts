@@ -1,24 +1,24 @@
 /**
  * Auth.js configuration (read by auth-astro's handler in our /api/auth route and by the session
- * read in src/lib/auth.server.ts).
+ * read in src/lib/auth/session.server.ts).
  *
  * Everything that depends on the environment is read lazily at request time: this module is also
  * loaded while prerendering pages at build time, where no secret and no database may be touched.
  */
 import { defineConfig } from 'auth-astro';
 import type { EmailConfig } from '@auth/core/providers/email';
-import { config } from './src/lib/config.server.ts';
-import { db } from './src/lib/db.server.ts';
-import { createAuthAdapter } from './src/lib/auth-adapter.server.ts';
-import { sendMail } from './src/lib/mail/index.server.ts';
-import { signInMessage } from './src/lib/mail/message.ts';
-import { currentSignInRequest } from './src/lib/sign-in-request.server.ts';
-import { deleteCodes, formatCode, newCode, tokenForCode } from './src/lib/sign-in-codes.server.ts';
-import { log } from './src/lib/log.server.ts';
-import { safeCallbackPath } from './src/lib/redirects.ts';
-import { normalizeEmail } from './src/lib/sign-in.server.ts';
-import { SESSION_MAX_AGE_SECONDS, SESSION_UPDATE_AGE_SECONDS } from './src/lib/auth-constants.ts';
-import { toSessionUser } from './src/lib/session-lookup.server.ts';
+import { config } from '#lib/config/config.server.ts';
+import { db } from '#lib/db/index.server.ts';
+import { createAuthAdapter } from '#lib/auth/adapter.server.ts';
+import { sendMail } from '#lib/mail/index.server.ts';
+import { signInMessage } from '#lib/mail/message.ts';
+import { currentSignInRequest } from '#lib/sign-in/request-state.server.ts';
+import { deleteCodes, formatCode, newCode, tokenForCode } from '#lib/sign-in/codes.server.ts';
+import { log } from '#lib/log/log.server.ts';
+import { safeCallbackPath } from '#lib/auth/redirects.ts';
+import { normalizeEmail } from '#lib/sign-in/sign-in.server.ts';
+import { SESSION_MAX_AGE_SECONDS, SESSION_UPDATE_AGE_SECONDS } from '#lib/auth/constants.ts';
+import { toSessionUser } from '#lib/auth/session-lookup.server.ts';
 
 /** Auth.js errors a visitor causes (a used or wrong link or code): expected, one line, no stack. */
 const CLIENT_ERRORS = new Set(['Verification', 'AccessDenied', 'MissingCSRF']);
@@ -81,7 +81,7 @@ export default defineConfig({
   // host Auth.js sees is always the configured one, never a client-supplied Host header.
   trustHost: true,
   adapter: createAuthAdapter(db),
-  // The middleware reads sessions with these same numbers (src/lib/auth.server.ts).
+  // The middleware reads sessions with these same numbers (src/lib/auth/session.server.ts).
   session: { strategy: 'database', maxAge: SESSION_MAX_AGE_SECONDS, updateAge: SESSION_UPDATE_AGE_SECONDS },
   providers: [emailProvider],
   pages: {

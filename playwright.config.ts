@@ -2,7 +2,7 @@
  * Browser tests (Playwright, Chromium only) against the production build, in local mode.
  *
  * `npm test` (scripts/test.sh) runs `astro build` first; this config only starts the built
- * server (`node src/server.ts`) and never builds. The server gets a fresh data directory each run,
+ * server (`node src/server/index.ts`) and never builds. The server gets a fresh data directory each run,
  * so the embedded PGlite database, its generated secret and the dev mailbox start empty.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -95,7 +95,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: 'node src/server.ts',
+    command: 'node src/server/index.ts',
     env: serverEnv,
     // 127.0.0.1 rather than localhost: the server binds IPv4 only, and `localhost` may resolve to ::1 first.
     url: `http://127.0.0.1:${PORT}/`,

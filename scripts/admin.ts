@@ -7,10 +7,10 @@
  *   delete-user <email> --yes      delete the user with their todos and sessions
  *   prune                          delete expired sessions, sign-in links and codes, rate-limit rows
  */
-import { openDatabaseFromEnv } from '../src/lib/db.server.ts';
-import { deleteUser, listUsers, revokeSessions, UnknownUserError } from '../src/lib/admin.server.ts';
-import { pruneExpired } from '../src/lib/prune.server.ts';
-import { defaultMigrationsDir, migrationStatus, readMigrations } from '../src/lib/migrate.server.ts';
+import { openDatabaseFromEnv } from '#lib/db/index.server.ts';
+import { deleteUser, listUsers, revokeSessions, UnknownUserError } from '#lib/account/admin.server.ts';
+import { pruneExpired } from '#lib/account/prune.server.ts';
+import { defaultMigrationsDir, migrationStatus, readMigrations } from '#lib/db/migrate.server.ts';
 
 const USAGE = `Usage: npm run admin -- <command>
 

@@ -3,7 +3,7 @@
  * the first `activeUsers` of them with `todosPerUser` todos each. Ids and tokens are computed, so
  * autocannon and pgbench address the same rows without looking them up.
  */
-import type { Database } from '../src/lib/db.server.ts';
+import type { Database } from '#lib/db/index.server.ts';
 
 export const SEED = {
   users: 2000,

@@ -4,7 +4,7 @@
  * serves one request at a time, and pg_stat_activity.query shows the statement its connection
  * ran last. A signed-in island request runs only the session read; a PATCH ends with the update.
  */
-import type { Database } from '../src/lib/db.server.ts';
+import type { Database } from '#lib/db/index.server.ts';
 import { SEED } from './bench-seed.ts';
 
 export interface PatchStatements {

@@ -16,9 +16,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { openDatabase } from '../src/lib/db.server.ts';
-import { migrate } from '../src/lib/migrate.server.ts';
-import { hashSessionToken } from '../src/lib/session-token.server.ts';
+import { openDatabase } from '#lib/db/index.server.ts';
+import { migrate } from '#lib/db/migrate.server.ts';
+import { hashSessionToken } from '#lib/auth/session-token.server.ts';
 import { findPostgresBin, startThrowawayPostgres } from '../tests/support/postgres.ts';
 import { startFakeResend } from '../tests/support/fake-resend.ts';
 import { postgresAppEnv } from '../tests/support/postgres-app.ts';
@@ -188,13 +188,13 @@ async function main() {
   const env = postgresAppEnv({ databaseUrl, wsProxy, resend, port: appPort });
   // BENCH_APP_NODE_ARGS: extra Node flags for the app server, e.g. "--cpu-prof --cpu-prof-dir=prof".
   const appArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  await startNode('app', [...appArgs, 'src/server.ts'], { ...env, PORT: String(appPort), HOST: '127.0.0.1', DATA_DIR: path.join(work, 'data') }, /listening on/);
+  await startNode('app', [...appArgs, 'src/server/index.ts'], { ...env, PORT: String(appPort), HOST: '127.0.0.1', DATA_DIR: path.join(work, 'data') }, /listening on/);
   const appUrl = `http://127.0.0.1:${appPort}`;
 
   // The statements pgbench runs are the ones the build runs for PATCH, read back from Postgres.
   const capturePort = await freePort();
   const captureName = 'bench-capture';
-  const capture = await startNode('capture', ['src/server.ts'], {
+  const capture = await startNode('capture', ['src/server/index.ts'], {
     ...postgresAppEnv({ databaseUrl: `${databaseUrl}?application_name=${captureName}`, wsProxy, resend, port: capturePort }),
     DATABASE_POOL_MAX: '1', PORT: String(capturePort), HOST: '127.0.0.1', DATA_DIR: path.join(work, 'capture-data'),
   }, /listening on/);

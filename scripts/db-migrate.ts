@@ -4,8 +4,8 @@
  * without changing anything. Needs only the database settings; safe to run while servers start
  * (every migration takes an advisory lock).
  */
-import { openDatabaseFromEnv } from '../src/lib/db.server.ts';
-import { defaultMigrationsDir, migrate, migrationStatus, readMigrations } from '../src/lib/migrate.server.ts';
+import { openDatabaseFromEnv } from '#lib/db/index.server.ts';
+import { defaultMigrationsDir, migrate, migrationStatus, readMigrations } from '#lib/db/migrate.server.ts';
 
 const dir = defaultMigrationsDir();
 let database;

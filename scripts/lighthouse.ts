@@ -27,7 +27,7 @@ if (!existsSync(path.join(ROOT, 'dist/server/entry.mjs'))) {
 const work = mkdtempSync(path.join(os.tmpdir(), 'lighthouse-'));
 const port = await freePort();
 // Local mode, as `npm start` runs it: the content pages don't depend on the database mode.
-const server = await startNode(path.join(work, 'server.log'), ['src/server.ts'], { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: path.join(work, 'data') }, /listening on/);
+const server = await startNode(path.join(work, 'server.log'), ['src/server/index.ts'], { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: path.join(work, 'data') }, /listening on/);
 
 const chrome = await chromeLauncher.launch({
   chromePath: CHROME,

@@ -5,12 +5,12 @@
  * 3. adds security headers (server-island fragments get a policy of their own).
  */
 import { defineMiddleware } from 'astro:middleware';
-import { readSession } from './lib/auth.server.ts';
-import { isDatabaseUnavailable } from './lib/db-errors.server.ts';
-import { unavailableResponse } from './lib/unavailable.server.ts';
-import { isCrossSiteWrite } from './lib/origin.server.ts';
-import { applySecurityHeaders, FRAGMENT_POLICY, withPolicy } from './lib/security-headers.ts';
-import { ISLAND_PREFIX } from './lib/island-cache.server.ts';
+import { readSession } from '#lib/auth/session.server.ts';
+import { isDatabaseUnavailable } from '#lib/db/errors.server.ts';
+import { unavailableResponse } from '#lib/http/unavailable.server.ts';
+import { isCrossSiteWrite } from '#lib/http/origin.server.ts';
+import { applySecurityHeaders, FRAGMENT_POLICY, withPolicy } from '#lib/http/security-headers.ts';
+import { ISLAND_PREFIX } from '#lib/http/server-islands.ts';
 
 const PAGE_METHODS = new Set(['GET', 'HEAD', 'POST']);
 

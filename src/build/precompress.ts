@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { AstroIntegration } from 'astro';
-import { isCompressibleFile } from './content-encoding.server.ts';
+import { isCompressibleFile } from '#server/content-encoding.ts';
 
 /** Smaller than this, the compressed bytes and the extra header gain nothing. */
 const MIN_BYTES = 256;

@@ -4,9 +4,9 @@
  * - GET /readyz: the database answers and every migration this build knows is applied.
  * Load balancers route to instances whose /readyz is 200; orchestrators restart on /healthz.
  */
-import type { Queryable } from './db.server.ts';
-import { isDatabaseUnavailable } from './db-errors.server.ts';
-import { migrationStatus, type Migration } from './migrate.server.ts';
+import type { Queryable } from '#lib/db/index.server.ts';
+import { isDatabaseUnavailable } from '#lib/db/errors.server.ts';
+import { migrationStatus, type Migration } from '#lib/db/migrate.server.ts';
 
 /** A readiness probe must answer quickly even when the database hangs. */
 export const READINESS_TIMEOUT_MS = 2_000;

@@ -5,17 +5,9 @@
  * may sit behind a proxy on another port. Runs in front of everything but the health probes.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { AppConfig } from './config.server.ts';
-import { LOOPBACK_HOSTNAMES } from './loopback.ts';
-
-/** `example.com`, `example.com:8080`, `[::1]:4321`; anything else is not a Host header. */
-const HOST_HEADER = /^(\[[0-9a-f:.]+\]|[a-z0-9_.-]+)(?::\d{0,5})?$/i;
-
-/** The host name of a Host header, lowercase, without port or trailing dot; undefined if malformed. */
-export function hostnameOf(host: string | undefined): string | undefined {
-  const match = host === undefined ? null : HOST_HEADER.exec(host.trim());
-  return match ? match[1]!.toLowerCase().replace(/\.$/, '') : undefined;
-}
+import type { AppConfig } from '#lib/config/config.server.ts';
+import { hostnameOf } from '#lib/http/host-name.ts';
+import { LOOPBACK_HOSTNAMES } from '#lib/http/loopback.ts';
 
 /** The host names this configuration answers to. */
 export function answeredHostnames(cfg: Pick<AppConfig, 'siteUrl' | 'mode'>): Set<string> {

@@ -5,22 +5,22 @@
  * and a graceful shutdown (stop accepting, let in-flight requests finish, end the pool, exit 0).
  *
  * Runs outside the Vite bundle with Node's built-in TypeScript support; the bundled routes share
- * the database pool with it through `globalThis` (see src/lib/db.server.ts).
+ * the database pool with it through `globalThis` (see src/lib/db/index.server.ts).
  */
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ConfigError, loadConfig } from './lib/config.server.ts';
-import { db } from './lib/db.server.ts';
-import { liveness, readiness, type Probe } from './lib/health.server.ts';
-import { log } from './lib/log.server.ts';
-import { describeTransport } from './lib/mail/index.server.ts';
-import { defaultMigrationsDir, migrate, readMigrations } from './lib/migrate.server.ts';
-import { logRequest, requestId } from './lib/request-log.server.ts';
-import { answeredHostnames } from './lib/host-check.server.ts';
-import { securityHeadersFor } from './lib/security-headers.ts';
-import { createServingLayer } from './lib/serving.server.ts';
-import { startPruneTimer } from './lib/prune.server.ts';
+import { ConfigError, loadConfig } from '#lib/config/config.server.ts';
+import { db } from '#lib/db/index.server.ts';
+import { liveness, readiness, type Probe } from './health.ts';
+import { log } from '#lib/log/log.server.ts';
+import { describeTransport } from '#lib/mail/index.server.ts';
+import { defaultMigrationsDir, migrate, readMigrations } from '#lib/db/migrate.server.ts';
+import { logRequest, requestId } from './request-log.ts';
+import { answeredHostnames } from './host-check.ts';
+import { securityHeadersFor } from '#lib/http/security-headers.ts';
+import { createServingLayer } from './serving.ts';
+import { startPruneTimer } from '#lib/account/prune.server.ts';
 
 /**
  * In-flight requests get this long after SIGTERM/SIGINT before their connections are cut
@@ -58,7 +58,7 @@ async function main() {
   // The build to serve: dist/ beside src/, or DIST_DIR (two builds side by side, e.g. blue/green).
   const distDir = process.env.DIST_DIR
     ? pathToFileURL(path.resolve(process.env.DIST_DIR) + path.sep)
-    : new URL('../dist/', import.meta.url);
+    : new URL('../../dist/', import.meta.url);
   // The adapter's standalone entry would start its own server on import; we start ours instead.
   process.env.ASTRO_NODE_AUTOSTART = 'disabled';
   // React (an external module of the build) picks its development build unless told otherwise,

@@ -10,11 +10,11 @@
  * `private, no-store`: this copy is the server's, not a shared cache's.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { SESSION_COOKIE_NAMES } from './auth-constants.ts';
-import { negotiateEncoding } from './content-encoding.server.ts';
-import type { SentResponse } from './response-compression.server.ts';
+import { SESSION_COOKIE_NAMES } from '#lib/auth/constants.ts';
+import { ISLAND_PREFIX } from '#lib/http/server-islands.ts';
+import { negotiateEncoding } from './content-encoding.ts';
+import type { SentResponse } from './response-compression.ts';
 
-export const ISLAND_PREFIX = '/_server-islands/';
 const TTL_MS = 10_000;
 /** Island URLs come from the build (one per page), but a client can invent others: stay bounded. */
 const MAX_ENTRIES = 500;

@@ -5,7 +5,7 @@
  */
 import type http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { log } from './log.server.ts';
+import { log } from '#lib/log/log.server.ts';
 
 const INCOMING_ID = /^[\w.:-]{1,100}$/;
 

@@ -10,7 +10,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
-import { isCompressible, negotiateEncoding, type Encoding } from './content-encoding.server.ts';
+import { isCompressible, negotiateEncoding, type Encoding } from './content-encoding.ts';
 
 export const ON_DEMAND_CACHE_CONTROL = 'private, no-store';
 

@@ -6,16 +6,16 @@
  * carries the security headers.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerResponse } from 'node:http';
-import { hostRefusal, refuseHost } from './host-check.server.ts';
-import { createIslandCache } from './island-cache.server.ts';
-import { compressOnDemandResponse } from './response-compression.server.ts';
-import { loadStaticFiles, serveStaticFile } from './static-serving.server.ts';
+import { hostRefusal, refuseHost } from './host-check.ts';
+import { createIslandCache } from './island-cache.ts';
+import { compressOnDemandResponse } from './response-compression.ts';
+import { loadStaticFiles, serveStaticFile } from './static-files.ts';
 
 /** Serves one request; `headers` (e.g. the request id) go on whatever answers it. */
 export type ServingLayer = (req: IncomingMessage, res: ServerResponse, headers: OutgoingHttpHeaders) => void;
 
 export interface ServingOptions {
-  /** Headers on every response (src/lib/security-headers.ts securityHeadersFor). */
+  /** Headers on every response (src/lib/http/security-headers.ts securityHeadersFor). */
   securityHeaders: Record<string, string>;
   /** Host names answered (host-check answeredHostnames); any other Host gets 421. */
   hostnames: Set<string>;

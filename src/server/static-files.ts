@@ -12,8 +12,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { contentTypeFor, negotiateEncoding, type Encoding } from './content-encoding.server.ts';
-import { SECURITY_HEADERS } from './security-headers.ts';
+import { contentTypeFor, negotiateEncoding, type Encoding } from './content-encoding.ts';
+import { SECURITY_HEADERS } from '#lib/http/security-headers.ts';
 
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 export const REVALIDATE = 'public, max-age=0, must-revalidate';

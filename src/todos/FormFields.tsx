@@ -1,5 +1,5 @@
 /** Hidden fields the no-JS todo forms carry, so the server can redirect back to the same view. */
-import type { TodoFilter } from '../lib/todo-model.ts';
+import type { TodoFilter } from './model.ts';
 
 /** The filter the person is on (the server redirects back to it). */
 export function FilterField({ filter }: { filter: TodoFilter }) {

@@ -3,7 +3,7 @@
  * /todos/add; with it, the island adds optimistically instead.
  */
 import { useState, type Ref, type SubmitEvent } from 'react';
-import { CONTENT_MAX, type TodoFilter } from '../lib/todo-model.ts';
+import { CONTENT_MAX, type TodoFilter } from './model.ts';
 import { FilterField } from './FormFields.tsx';
 
 interface Props {

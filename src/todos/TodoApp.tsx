@@ -4,12 +4,12 @@
  * every change shows at once and is undone, with a message, if refused.
  */
 import { useLayoutEffect, useRef } from 'react';
-import { matchesFilter, type RefusedText, type Todo, type TodoFilter } from '../lib/todo-model.ts';
+import { matchesFilter, type RefusedText, type Todo, type TodoFilter } from './model.ts';
 import { FilterField } from './FormFields.tsx';
 import { NewTodoForm } from './NewTodoForm.tsx';
 import { TodoFooter } from './TodoFooter.tsx';
 import { TodoRow } from './TodoRow.tsx';
-import { SIGN_IN_URL } from './todo-store.ts';
+import { SIGN_IN_URL } from './store.ts';
 import { useFilter } from './useFilter.ts';
 import { useTodos } from './useTodos.ts';
 

@@ -4,7 +4,7 @@
  * "Clear completed" (only when something is completed).
  */
 import type { MouseEvent } from 'react';
-import { FILTERS, todosPath, type TodoFilter } from '../lib/todo-model.ts';
+import { FILTERS, todosPath, type TodoFilter } from './model.ts';
 import { FilterField } from './FormFields.tsx';
 
 interface Props {

@@ -7,9 +7,9 @@
  * double-click on the text): Enter or leaving the editor saves, Escape cancels, empty text deletes.
  */
 import { useEffect, useRef, useState, type FocusEvent, type KeyboardEvent, type SubmitEvent } from 'react';
-import { CONTENT_MAX, todosPath, type TodoFilter } from '../lib/todo-model.ts';
+import { CONTENT_MAX, todosPath, type TodoFilter } from './model.ts';
 import { FilterField, IdField } from './FormFields.tsx';
-import type { TodoItem } from './todo-store.ts';
+import type { TodoItem } from './store.ts';
 
 interface Props {
   item: TodoItem;

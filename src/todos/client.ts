@@ -3,7 +3,7 @@
  * along automatically. Every function resolves with the server's answer or throws an `ApiError`,
  * including when the network itself fails (status 0), so callers have exactly one error path.
  */
-import type { Todo } from './todo-model.ts';
+import type { Todo } from './model.ts';
 
 /** A refused or failed API call. `status` is 0 when no response arrived at all. */
 export class ApiError extends Error {

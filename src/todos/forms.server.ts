@@ -9,14 +9,14 @@
  */
 import type { AstroCookies } from 'astro';
 import { z } from 'zod';
-import { appCookieOptions } from './app-cookies.server.ts';
-import { isDatabaseUnavailable } from './db-errors.server.ts';
-import type { Queryable } from './db.server.ts';
-import { HttpError, readBodyText } from './http.server.ts';
-import { log } from './log.server.ts';
-import { CONTENT_MAX, TODO_LIMIT, contentSchema, parseFilter, parseTodoId, todosPath, type TodoFilter } from './todo-schema.ts';
-import type { RefusedText } from './todo-model.ts';
-import { TodoLimitError, clearCompleted, createTodo, deleteTodo, setAllCompleted, updateTodo } from './todos.server.ts';
+import { appCookieOptions } from '#lib/auth/app-cookies.server.ts';
+import { isDatabaseUnavailable } from '#lib/db/errors.server.ts';
+import type { Queryable } from '#lib/db/index.server.ts';
+import { HttpError, readBodyText } from '#lib/http/api.server.ts';
+import { log } from '#lib/log/log.server.ts';
+import { CONTENT_MAX, TODO_LIMIT, contentSchema, parseFilter, parseTodoId, todosPath, type TodoFilter } from './schema.server.ts';
+import type { RefusedText } from './model.ts';
+import { TodoLimitError, clearCompleted, createTodo, deleteTodo, setAllCompleted, updateTodo } from './queries.server.ts';
 
 /** What each `?error=` code on /todos says. */
 const FORM_ERRORS = {

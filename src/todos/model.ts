@@ -1,7 +1,7 @@
 /**
  * The todo shapes, limits and list filters shared by the server, the no-JS forms and the island.
  * No dependencies on purpose: the island imports this, and it must not pull zod into the browser
- * bundle (the validation schemas live in todo-schema.ts, used on the server).
+ * bundle (the validation schemas live in schema.server.ts, used on the server).
  */
 
 export const CONTENT_MAX = 500;

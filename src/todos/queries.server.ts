@@ -3,8 +3,8 @@
  * of the query that reads or writes, never a separate earlier check. Zero rows means "not yours or
  * not there", which callers answer with 404 either way.
  */
-import type { Queryable } from './db.server.ts';
-import { TODO_LIMIT, type Todo, type UpdateTodo } from './todo-schema.ts';
+import type { Queryable } from '#lib/db/index.server.ts';
+import { TODO_LIMIT, type Todo, type UpdateTodo } from './schema.server.ts';
 
 /** The user already has TODO_LIMIT todos; nothing was stored. */
 export class TodoLimitError extends Error {

@@ -1,11 +1,11 @@
 /**
  * The one validation schema shared by the API and the no-JS forms (server side). The shapes,
- * limits and filters are in todo-model.ts, which the island imports without zod.
+ * limits and filters are in model.ts, which the island imports without zod.
  */
 import { z } from 'zod';
-import { CONTENT_MAX } from './todo-model.ts';
+import { CONTENT_MAX } from './model.ts';
 
-export * from './todo-model.ts';
+export * from './model.ts';
 
 /** Trimmed text, 1–500 characters after trimming; NUL bytes are refused (Postgres can't store them). */
 export const contentSchema = z

@@ -17,9 +17,9 @@
  * `refresh()` (on focus / visibility) replaces the list with the server's, so two tabs or devices
  * converge; it only applies when no change of ours is under way, or it would undo one on screen.
  */
-import type { Todo } from '../lib/todo-model.ts';
-import * as client from '../lib/todos-client.ts';
-import { ApiError } from '../lib/todos-client.ts';
+import type { Todo } from './model.ts';
+import * as client from './client.ts';
+import { ApiError } from './client.ts';
 
 /** A todo as shown. `key` stays the same when a new todo's temporary id becomes the server's. */
 export interface TodoItem extends Todo {

@@ -3,7 +3,7 @@
  * so reload, back and forward all work; the server reads the same parameter for the first render.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { parseFilter, todosPath, type TodoFilter } from '../lib/todo-model.ts';
+import { parseFilter, todosPath, type TodoFilter } from './model.ts';
 
 /** The current filter and a function to choose another (updating the URL). */
 export function useFilter(initialFilter: TodoFilter): [TodoFilter, (filter: TodoFilter) => void] {

@@ -4,8 +4,8 @@
  * from the server whenever the tab regains focus or becomes visible, so tabs and devices converge.
  */
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import type { Todo } from '../lib/todo-model.ts';
-import { TodoStore, type TodoState } from './todo-store.ts';
+import type { Todo } from './model.ts';
+import { TodoStore, type TodoState } from './store.ts';
 
 export interface UseTodos extends TodoState {
   /** How many todos are not done yet. */

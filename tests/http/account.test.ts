@@ -3,7 +3,7 @@
  * sessions and everywhere, deleting the account with everything it owns, and pruning.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pruneExpired } from '../../src/lib/prune.server.ts';
+import { pruneExpired } from '#lib/account/prune.server.ts';
 import { HttpClient } from '../support/http-client.ts';
 import { startApp, type RunningApp } from '../support/running-app.ts';
 

@@ -2,7 +2,7 @@
  * The JSON API and sign-in against the production build, in local mode and on real Postgres.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashSessionToken } from '../../src/lib/session-token.server.ts';
+import { hashSessionToken } from '#lib/auth/session-token.server.ts';
 import { HttpClient } from '../support/http-client.ts';
 import { APP_MODES, startApp, type RunningApp } from '../support/running-app.ts';
 

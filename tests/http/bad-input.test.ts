@@ -6,8 +6,8 @@
  */
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/lib/db.server.ts';
-import { hashSessionToken } from '../../src/lib/session-token.server.ts';
+import type { Database } from '#lib/db/index.server.ts';
+import { hashSessionToken } from '#lib/auth/session-token.server.ts';
 import { HttpClient } from '../support/http-client.ts';
 import { startApp, type RunningApp } from '../support/running-app.ts';
 import { signedInClient } from '../support/session-fixture.ts';

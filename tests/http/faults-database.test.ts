@@ -4,7 +4,8 @@
  * database (bounded by the query and connection timeouts, nothing piles up).
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { isDatabaseUnavailable, openDatabase, type Database } from '../../src/lib/db.server.ts';
+import { isDatabaseUnavailable } from '#lib/db/errors.server.ts';
+import { openDatabase, type Database } from '#lib/db/index.server.ts';
 import { emptyDatabase } from '../support/databases.ts';
 
 /** Terminates, from another connection, the backend running a statement that contains `marker`. */

@@ -10,7 +10,7 @@ import { emptyDatabase } from '../support/databases.ts';
 import { startFakeResend, type FakeResend } from '../support/fake-resend.ts';
 import { HttpClient } from '../support/http-client.ts';
 import { latestResendLink, startPostgresApp, TEST_AUTH_SECRET, TEST_RESEND_KEY } from '../support/postgres-app.ts';
-import type { Database } from '../../src/lib/db.server.ts';
+import type { Database } from '#lib/db/index.server.ts';
 
 // The throwaway cluster trusts local connections, so any password works and can be a canary.
 const DB_PASSWORD = `pw-canary-${Date.now()}`;

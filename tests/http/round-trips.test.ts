@@ -4,8 +4,8 @@
  * file's own, the driver sends each query as one WebSocket message, and the proxy counts them.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/lib/db.server.ts';
-import { hashSessionToken } from '../../src/lib/session-token.server.ts';
+import { openDatabase, type Database } from '#lib/db/index.server.ts';
+import { hashSessionToken } from '#lib/auth/session-token.server.ts';
 import type { AppServer } from '../support/app-server.ts';
 import { emptyDatabase } from '../support/databases.ts';
 import { startFakeResend, type FakeResend } from '../support/fake-resend.ts';

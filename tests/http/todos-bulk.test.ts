@@ -3,7 +3,7 @@
  * and on real Postgres.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TODO_LIMIT } from '../../src/lib/todo-schema.ts';
+import { TODO_LIMIT } from '#todos/schema.server.ts';
 import { HttpClient } from '../support/http-client.ts';
 import { APP_MODES, type RunningApp } from '../support/running-app.ts';
 import { addTodo as add, appWithTwoUsers, listTodos as list, uniqueEmail, type TodoJson } from './todo-users.ts';

@@ -6,10 +6,10 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { deleteUser, listUsers, revokeSessions, UnknownUserError } from '../../src/lib/admin.server.ts';
-import { pruneExpired } from '../../src/lib/prune.server.ts';
-import type { Database } from '../../src/lib/db.server.ts';
-import { migrate } from '../../src/lib/migrate.server.ts';
+import { deleteUser, listUsers, revokeSessions, UnknownUserError } from '#lib/account/admin.server.ts';
+import { pruneExpired } from '#lib/account/prune.server.ts';
+import type { Database } from '#lib/db/index.server.ts';
+import { migrate } from '#lib/db/migrate.server.ts';
 import { BACKENDS, MIGRATIONS_DIR, emptyDatabase, migratedDatabase } from '../support/databases.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

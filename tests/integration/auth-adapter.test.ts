@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Adapter } from '@auth/core/adapters';
-import type { Database } from '../../src/lib/db.server.ts';
-import { createAuthAdapter } from '../../src/lib/auth-adapter.server.ts';
-import { deleteSession } from '../../src/lib/sessions.server.ts';
+import type { Database } from '#lib/db/index.server.ts';
+import { createAuthAdapter } from '#lib/auth/adapter.server.ts';
+import { deleteSession } from '#lib/auth/delete-session.server.ts';
 import { BACKENDS, migratedDatabase } from '../support/databases.ts';
 
 describe.each(BACKENDS)('Auth.js adapter lifecycle on %s', (backend) => {

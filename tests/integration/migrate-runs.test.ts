@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/lib/db.server.ts';
-import { appliedMigrations, migrate, migrationStatus, readMigrations } from '../../src/lib/migrate.server.ts';
+import { openDatabase, type Database } from '#lib/db/index.server.ts';
+import { appliedMigrations, migrate, migrationStatus, readMigrations } from '#lib/db/migrate.server.ts';
 import { BACKENDS, MIGRATIONS_DIR, emptyDatabase } from '../support/databases.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/lib/db.server.ts';
-import { appliedMigrations, migrate, readMigrations } from '../../src/lib/migrate.server.ts';
+import type { Database } from '#lib/db/index.server.ts';
+import { appliedMigrations, migrate, readMigrations } from '#lib/db/migrate.server.ts';
 import { BACKENDS, MIGRATIONS_DIR, emptyDatabase } from '../support/databases.ts';
 
 describe.each(BACKENDS)('migrations on %s', (backend) => {
@@ -35,7 +35,7 @@ describe.each(BACKENDS)('migrations on %s', (backend) => {
   it.skipIf(backend === 'pglite')('is safe when two runners migrate the same database at once', async () => {
     const first = await emptyDatabase(backend);
     database = first.database;
-    const { openDatabase } = await import('../../src/lib/db.server.ts');
+    const { openDatabase } = await import('#lib/db/index.server.ts');
     const { inject } = await import('vitest');
     const second = await openDatabase({ url: first.url, wsProxy: inject('postgres').wsProxy });
     const [a, b] = await Promise.all([migrate(database, MIGRATIONS_DIR), migrate(second, MIGRATIONS_DIR)]);

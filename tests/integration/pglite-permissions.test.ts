@@ -7,7 +7,7 @@ import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/lib/db.server.ts';
+import { openDatabase } from '#lib/db/index.server.ts';
 import { looseEntries } from '../support/file-modes.ts';
 
 let parent: string | undefined;

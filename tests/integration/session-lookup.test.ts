@@ -3,10 +3,10 @@
  * the app uses: Auth.js's database-session rules, re-implemented, so each one is pinned here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/lib/db.server.ts';
-import { createAuthAdapter } from '../../src/lib/auth-adapter.server.ts';
-import { lookUpSession, type SessionAdapter } from '../../src/lib/session-lookup.server.ts';
-import { hashSessionToken } from '../../src/lib/session-token.server.ts';
+import type { Database } from '#lib/db/index.server.ts';
+import { createAuthAdapter } from '#lib/auth/adapter.server.ts';
+import { lookUpSession, type SessionAdapter } from '#lib/auth/session-lookup.server.ts';
+import { hashSessionToken } from '#lib/auth/session-token.server.ts';
 import { BACKENDS, migratedDatabase } from '../support/databases.ts';
 
 const DAY = 24 * 60 * 60 * 1000;

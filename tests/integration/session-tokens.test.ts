@@ -10,13 +10,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Adapter } from '@auth/core/adapters';
-import { endOtherSessions, listSessions } from '../../src/lib/accounts.server.ts';
-import { revokeSessions } from '../../src/lib/admin.server.ts';
-import { createAuthAdapter } from '../../src/lib/auth-adapter.server.ts';
-import type { Database } from '../../src/lib/db.server.ts';
-import { migrate } from '../../src/lib/migrate.server.ts';
-import { lookUpSession, type SessionAdapter } from '../../src/lib/session-lookup.server.ts';
-import { deleteSession } from '../../src/lib/sessions.server.ts';
+import { endOtherSessions, listSessions } from '#lib/account/accounts.server.ts';
+import { revokeSessions } from '#lib/account/admin.server.ts';
+import { createAuthAdapter } from '#lib/auth/adapter.server.ts';
+import type { Database } from '#lib/db/index.server.ts';
+import { migrate } from '#lib/db/migrate.server.ts';
+import { lookUpSession, type SessionAdapter } from '#lib/auth/session-lookup.server.ts';
+import { deleteSession } from '#lib/auth/delete-session.server.ts';
 import { BACKENDS, MIGRATIONS_DIR, emptyDatabase, migratedDatabase } from '../support/databases.ts';
 
 /** Computed here, not with the app's helper, so the test pins the stored format itself. */

@@ -3,8 +3,8 @@
  * driver, where concurrent inserts really run at the same time on several connections).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/lib/db.server.ts';
-import { TODO_LIMIT } from '../../src/lib/todo-schema.ts';
+import type { Database } from '#lib/db/index.server.ts';
+import { TODO_LIMIT } from '#todos/schema.server.ts';
 import {
   TodoLimitError,
   clearCompleted,
@@ -13,7 +13,7 @@ import {
   listTodos,
   setAllCompleted,
   updateTodo,
-} from '../../src/lib/todos.server.ts';
+} from '#todos/queries.server.ts';
 import { BACKENDS, migratedDatabase } from '../support/databases.ts';
 
 async function newUser(database: Database, email: string): Promise<number> {

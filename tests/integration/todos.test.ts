@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/lib/db.server.ts';
-import { createTodo, deleteTodo, listTodos, updateTodo } from '../../src/lib/todos.server.ts';
+import type { Database } from '#lib/db/index.server.ts';
+import { createTodo, deleteTodo, listTodos, updateTodo } from '#todos/queries.server.ts';
 import { BACKENDS, migratedDatabase } from '../support/databases.ts';
 
 async function newUser(database: Database, email: string): Promise<number> {

@@ -1,5 +1,5 @@
 /**
- * Starts the production build (`node src/server.ts`, as `npm start` does after building) as a
+ * Starts the production build (`node src/server/index.ts`, as `npm start` does after building) as a
  * child process on a free loopback port, with exactly the environment a test gives it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -36,7 +36,7 @@ export async function startAppServer(options: StartOptions = {}): Promise<AppSer
   for (const name of INHERITED) if (process.env[name]) env[name] = process.env[name];
   Object.assign(env, options.env);
 
-  const child = spawn(process.execPath, ['src/server.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['src/server/index.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -66,7 +66,7 @@ export async function startAppServer(options: StartOptions = {}): Promise<AppSer
 export async function runAppServerExpectingExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const base: Record<string, string> = {};
   for (const name of INHERITED) if (process.env[name]) base[name] = process.env[name];
-  const child = spawn(process.execPath, ['src/server.ts'], { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['src/server/index.ts'], { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -5,8 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { inject } from 'vitest';
-import { openDatabase, type Database } from '../../src/lib/db.server.ts';
-import { migrate } from '../../src/lib/migrate.server.ts';
+import { openDatabase, type Database } from '#lib/db/index.server.ts';
+import { migrate } from '#lib/db/migrate.server.ts';
 
 export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../db/migrations');
 

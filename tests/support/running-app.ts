@@ -4,7 +4,7 @@
  * - `postgres`: a real PostgreSQL through the Neon driver and the WebSocket proxy, mail through
  *   Resend's API (answered by a loopback stand-in that records each call).
  */
-import { openDatabase, type Database } from '../../src/lib/db.server.ts';
+import { openDatabase, type Database } from '#lib/db/index.server.ts';
 import { startAppServer, type AppServer } from './app-server.ts';
 import { emptyDatabase } from './databases.ts';
 import { startFakeResend, type FakeResend } from './fake-resend.ts';

@@ -5,8 +5,8 @@
  * as the app stores it; the cookie holds the token.
  */
 import { randomBytes } from 'node:crypto';
-import type { Database } from '../../src/lib/db.server.ts';
-import { hashSessionToken } from '../../src/lib/session-token.server.ts';
+import type { Database } from '#lib/db/index.server.ts';
+import { hashSessionToken } from '#lib/auth/session-token.server.ts';
 import { HttpClient } from './http-client.ts';
 
 export async function signedInClient(database: Database, baseUrl: string, email: string): Promise<{ client: HttpClient; userId: number; token: string }> {

@@ -12,7 +12,7 @@ export interface WsProxy {
   address: string;
   /**
    * WebSocket messages received from clients so far. The app's driver sends each query as one
-   * message (src/lib/coalescing-websocket.server.ts), so this counts database round trips.
+   * message (src/lib/db/coalescing-websocket.server.ts), so this counts database round trips.
    */
   messagesFromClients(): number;
   close(): Promise<void>;

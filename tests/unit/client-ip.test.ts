@@ -4,7 +4,7 @@
  * are counted per /64 (one customer's allocation), IPv4-mapped IPv6 as the IPv4 address.
  */
 import { describe, expect, it } from 'vitest';
-import { clientIp, forwardedClientIp, normalizeIp, rateLimitSubject } from '../../src/lib/client-ip.server.ts';
+import { clientIp, forwardedClientIp, normalizeIp, rateLimitSubject } from '#lib/sign-in/client-ip.server.ts';
 
 describe('forwardedClientIp', () => {
   it.each([

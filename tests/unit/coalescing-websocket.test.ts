@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type RawData } from 'ws';
-import { CoalescingWebSocket } from '../../src/lib/coalescing-websocket.server.ts';
+import { CoalescingWebSocket } from '#lib/db/coalescing-websocket.server.ts';
 
 describe('CoalescingWebSocket', () => {
   let server: WebSocketServer;

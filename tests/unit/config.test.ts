@@ -2,8 +2,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } fro
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/lib/config.server.ts';
-import { describeTransport } from '../../src/lib/mail/index.server.ts';
+import { ConfigError, loadConfig } from '#lib/config/config.server.ts';
+import { describeTransport } from '#lib/mail/index.server.ts';
 
 const SECRET = 'x'.repeat(40);
 const REMOTE = {

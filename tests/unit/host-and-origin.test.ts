@@ -1,9 +1,10 @@
 /** Who counts as "this machine" and which hosts and origins the site answers (issue #10, H1). */
 import { describe, expect, it } from 'vitest';
-import { answeredHostnames, hostnameOf } from '../../src/lib/host-check.server.ts';
-import { isLoopbackAddress } from '../../src/lib/loopback.ts';
-import { isLocalRequest } from '../../src/lib/mailbox-access.server.ts';
-import { allowedOrigins } from '../../src/lib/origin.server.ts';
+import { answeredHostnames } from '#server/host-check.ts';
+import { hostnameOf } from '#lib/http/host-name.ts';
+import { isLoopbackAddress } from '#lib/http/loopback.ts';
+import { isLocalRequest } from '#lib/mail/mailbox-access.server.ts';
+import { allowedOrigins } from '#lib/http/origin.server.ts';
 
 describe('hostnameOf', () => {
   it.each([

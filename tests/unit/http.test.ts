@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HttpError, MAX_JSON_BODY_BYTES, readJson } from '../../src/lib/http.server.ts';
-import { createTodoSchema } from '../../src/lib/todo-schema.ts';
+import { HttpError, MAX_JSON_BODY_BYTES, readJson } from '#lib/http/api.server.ts';
+import { createTodoSchema } from '#todos/schema.server.ts';
 
 const post = (body: BodyInit, type = 'application/json') =>
   new Request('http://x/api/todos', { method: 'POST', headers: { 'content-type': type }, body });

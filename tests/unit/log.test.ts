@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { log, redact, sink, type LogLevel } from '../../src/lib/log.server.ts';
+import { log, redact, sink, type LogLevel } from '#lib/log/log.server.ts';
 
 describe('redact', () => {
   it.each([
@@ -51,7 +51,7 @@ describe('log', () => {
 describe('log output', () => {
   /** Runs `code` in a child Node process that imports the log module; returns what it printed. */
   function run(code: string): { stdout: string; stderr: string } {
-    const logModule = new URL('../../src/lib/log.server.ts', import.meta.url).href;
+    const logModule = new URL('../../src/lib/log/log.server.ts', import.meta.url).href;
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', `import { log } from ${JSON.stringify(logModule)};\n${code}`], { encoding: 'utf8' });
     return { stdout: child.stdout, stderr: child.stderr };
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { safeCallbackPath } from '../../src/lib/redirects.ts';
+import { safeCallbackPath } from '#lib/auth/redirects.ts';
 
 const SITE = 'https://todos.example.com';
 

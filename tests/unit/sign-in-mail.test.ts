@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { signInMessage } from '../../src/lib/mail/message.ts';
-import { CODE_DIGITS, formatCode, newCode, normalizeCode, tokenForCode } from '../../src/lib/sign-in-codes.server.ts';
+import { signInMessage } from '#lib/mail/message.ts';
+import { CODE_DIGITS, formatCode, newCode, normalizeCode, tokenForCode } from '#lib/sign-in/codes.server.ts';
 
 describe('one-time codes', () => {
   it('makes 8-digit codes with a fresh salt each time', () => {

@@ -7,7 +7,7 @@ import {
   parseTodoId,
   todosPath,
   updateTodoSchema,
-} from '../../src/lib/todo-schema.ts';
+} from '#todos/schema.server.ts';
 
 describe('createTodoSchema', () => {
   it.each([

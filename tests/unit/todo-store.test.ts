@@ -5,9 +5,9 @@
  * a browser test can't force reliably.
  */
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../src/lib/todos-client.ts';
-import type { Todo } from '../../src/lib/todo-schema.ts';
-import { TodoStore, type TodoApi } from '../../src/components/todo-store.ts';
+import { ApiError } from '#todos/client.ts';
+import type { Todo } from '#todos/schema.server.ts';
+import { TodoStore, type TodoApi } from '#todos/store.ts';
 
 interface Call {
   method: keyof TodoApi;

@@ -2,8 +2,8 @@
  * What a signed-in person can do to their own account: see and end their sessions, and delete
  * everything we hold about them. Every statement is scoped to the user.
  */
-import type { Database, Queryable } from './db.server.ts';
-import { hashSessionToken } from './session-token.server.ts';
+import type { Database, Queryable } from '#lib/db/index.server.ts';
+import { hashSessionToken } from '#lib/auth/session-token.server.ts';
 
 export interface ActiveSession {
   id: number;

@@ -4,7 +4,7 @@
  * is prune.server.ts's. Runs the same on Neon, a local Postgres and PGlite.
  */
 import { deleteAccount, endAllSessions } from './accounts.server.ts';
-import type { Database, Queryable } from './db.server.ts';
+import type { Database, Queryable } from '#lib/db/index.server.ts';
 
 export interface UserSummary {
   id: number;

@@ -1,6 +1,6 @@
 /** Removes rows nobody can use any more: expired links, codes, sessions and rate-limit windows. */
-import type { Queryable } from './db.server.ts';
-import { log } from './log.server.ts';
+import type { Queryable } from '#lib/db/index.server.ts';
+import { log } from '#lib/log/log.server.ts';
 
 export interface PruneCounts {
   verificationTokens: number;

@@ -10,8 +10,8 @@
  */
 import PostgresAdapter from '@auth/pg-adapter';
 import type { Adapter, AdapterSession, AdapterUser } from '@auth/core/adapters';
-import type { Queryable } from './db.server.ts';
-import { currentSignInRequest } from './sign-in-request.server.ts';
+import type { Queryable } from '#lib/db/index.server.ts';
+import { currentSignInRequest } from '#lib/sign-in/request-state.server.ts';
 import { hashSessionToken } from './session-token.server.ts';
 
 interface SessionUserRow {

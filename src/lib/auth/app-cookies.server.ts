@@ -2,7 +2,7 @@
  * Options for the app's own short-lived cookies (not Auth.js's session cookie): HttpOnly,
  * SameSite=Lax, and Secure whenever the site is served over https.
  */
-import { config } from './config.server.ts';
+import { config } from '#lib/config/config.server.ts';
 
 /** The public site URL is https (cookies then carry Secure, and Auth.js uses `__Secure-` names). */
 export function siteIsHttps(): boolean {

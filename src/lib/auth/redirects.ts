@@ -13,7 +13,7 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
  * The path that comes back is what gets checked, not the input: resolving collapses dot segments
  * (`/.//evil.example` and `/%2e//evil.example` become `//evil.example`, a different host when put
  * in a Location header), so the result must itself be on the site and start with one `/`.
- * Every redirect after sign-in goes through here (callbackPath in auth.server.ts, Auth.js's
+ * Every redirect after sign-in goes through here (callbackPath in auth-js.server.ts, Auth.js's
  * redirect callback, the pending-code cookie, the code route).
  */
 export function safeCallbackPath(

@@ -1,6 +1,6 @@
 /** Looks at sign-in links without using them up (for the confirmation page). */
 import { createHash } from 'node:crypto';
-import type { Queryable } from './db.server.ts';
+import type { Queryable } from '#lib/db/index.server.ts';
 
 /** Auth.js stores a link token as sha256(token + secret). */
 export function hashLinkToken(token: string, secret: string): string {

@@ -9,8 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { makePrivateDir } from './private-data.server.ts';
-import { isLoopbackListenHost } from './loopback.ts';
+import { makePrivateDir } from '#lib/db/private-data.server.ts';
+import { isLoopbackListenHost } from '#lib/http/loopback.ts';
 
 export type MailTransport =
   | { kind: 'resend'; apiKey: string; from: string; apiUrl: string }
@@ -28,7 +28,7 @@ export interface SignInLimits {
   codeAttempts: number;
 }
 
-/** Where the client's address comes from (see client-ip.server.ts). */
+/** Where the client's address comes from (see src/lib/sign-in/client-ip.server.ts). */
 export interface ClientIpSettings {
   /** Header the trusted proxies fill (lowercase), e.g. `x-forwarded-for`; unset: the socket's peer. */
   header: string | undefined;

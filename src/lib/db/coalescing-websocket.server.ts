@@ -7,7 +7,7 @@
  * but sends it from `setTimeout(0)`, which Node clamps to at least 1 ms: on loopback that timer
  * was most of a query's time (2.5 ms a query with it, 0.9 ms with this). Here the burst is sent
  * from a microtask instead, once the synchronous writes are done and before any other I/O: one
- * message per burst as before, no timer. db.server.ts turns the driver's coalescing off for it.
+ * message per burst as before, no timer. neon.server.ts turns the driver's coalescing off for it.
  *
  * It also never offers permessage-deflate (the ws client's default): Postgres messages are small,
  * and compressing each one on zlib's thread pool would add latency to every query.

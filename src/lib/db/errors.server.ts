@@ -2,7 +2,7 @@
  * Telling "the database is unavailable" apart from "this query is wrong", so callers can answer
  * 503 (try again shortly) instead of 500, and so an outage is never mistaken for "not found".
  *
- * The brand is a global symbol rather than `instanceof`: the production entry (src/server.ts) and
+ * The brand is a global symbol rather than `instanceof`: the production entry (src/server/index.ts) and
  * the bundled routes load separate copies of this module but share one pool, so an error created
  * by one copy must be recognised by the other.
  */

@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Database, Queryable } from './db.server.ts';
+import type { Database, Queryable } from './types.ts';
 
 /** Arbitrary constant shared by every instance of this app: "migrations" lock. */
 const MIGRATION_LOCK_KEY = 7_346_221_901;

@@ -4,8 +4,8 @@
  */
 import type { APIContext, APIRoute } from 'astro';
 import type { z } from 'zod';
-import { isDatabaseUnavailable } from './db-errors.server.ts';
-import { log } from './log.server.ts';
+import { isDatabaseUnavailable } from '#lib/db/errors.server.ts';
+import { log } from '#lib/log/log.server.ts';
 import { unavailableJson } from './unavailable.server.ts';
 
 /** Bodies above this are refused with 413 before they are read in full. */

@@ -6,7 +6,7 @@
  * origin, and in local mode its loopback aliases (same scheme and port, host localhost, 127.0.0.1
  * or [::1]), because a dev server is browsed under any of those names.
  */
-import { config, type AppConfig } from './config.server.ts';
+import { config, type AppConfig } from '#lib/config/config.server.ts';
 import { LOOPBACK_HOSTNAMES } from './loopback.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

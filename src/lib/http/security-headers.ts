@@ -1,5 +1,5 @@
 /**
- * Headers every response carries: the serving layer (src/lib/serving.server.ts) puts them on
+ * Headers every response carries: the serving layer (src/server/serving.ts) puts them on
  * everything it and Astro send, the middleware on what Astro renders (also under `astro dev`).
  */
 export const SECURITY_HEADERS: Record<string, string> = {

@@ -1,5 +1,5 @@
 /** Picks the mail transport from the configuration and sends sign-in messages through it. */
-import type { MailTransport } from '../config.server.ts';
+import type { MailTransport } from '#lib/config/config.server.ts';
 import type { MailMessage } from './message.ts';
 import { deliverToOutbox } from './outbox.server.ts';
 import { sendWithResend } from './resend.server.ts';

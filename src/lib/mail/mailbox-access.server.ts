@@ -1,13 +1,13 @@
 /**
  * Who may read the local mailbox (/dev/mailbox, /dev/mailbox.json, /dev/mailbox/N.html): it
  * shows working sign-in links and codes for every address, so only someone at this machine.
- * That is: the mailbox is on (local mode on loopback, see config.server.ts), the socket peer is
+ * That is: the mailbox is on (local mode on loopback, see src/lib/config/config.server.ts), the socket peer is
  * loopback, the Host is a loopback name (not a rebound foreign name), and no proxy forwarded the
  * request (a proxy on this machine makes every peer look local).
  */
-import { config } from './config.server.ts';
-import { hostnameOf } from './host-check.server.ts';
-import { isLoopbackAddress, isLoopbackHostname } from './loopback.ts';
+import { config } from '#lib/config/config.server.ts';
+import { hostnameOf } from '#lib/http/host-name.ts';
+import { isLoopbackAddress, isLoopbackHostname } from '#lib/http/loopback.ts';
 
 const FORWARDING_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip'];
 

@@ -7,8 +7,8 @@
  * counted differ from the one mailed. So only one shape is accepted, each field at most once, and
  * Auth.js gets a body rebuilt from the fields read here, never the original bytes.
  */
-import { callbackPath } from './auth.server.ts';
-import { HttpError, readBodyText } from './http.server.ts';
+import { callbackPath } from '#lib/auth/auth-js.server.ts';
+import { HttpError, readBodyText } from '#lib/http/api.server.ts';
 
 /** The only fields Auth.js's POST endpoints need from this app's forms. */
 const FIELDS = ['email', 'csrfToken', 'callbackUrl'] as const;

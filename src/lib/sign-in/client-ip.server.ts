@@ -15,7 +15,7 @@
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import type { APIContext } from 'astro';
-import { config, type ClientIpSettings } from './config.server.ts';
+import { config, type ClientIpSettings } from '#lib/config/config.server.ts';
 
 /** `value` as a canonical address (lowercase, IPv4-mapped as IPv4, no port, brackets or zone), or undefined. */
 export function normalizeIp(value: string): string | undefined {

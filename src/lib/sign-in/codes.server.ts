@@ -7,7 +7,7 @@
  * the token and completes sign-in through Auth.js's own callback, which consumes the link too.
  */
 import { createHash, createHmac, randomBytes, randomInt } from 'node:crypto';
-import type { Queryable } from './db.server.ts';
+import type { Queryable } from '#lib/db/index.server.ts';
 
 export const CODE_DIGITS = 8;
 

@@ -2,7 +2,7 @@
  * Fixed-window rate limits stored in Postgres, so every instance of the server shares them.
  * One statement counts the hit and reports the window, so concurrent requests can't both slip in.
  */
-import type { Queryable } from './db.server.ts';
+import type { Queryable } from '#lib/db/index.server.ts';
 
 export interface RateLimitRule {
   /** Namespace of the key, e.g. 'signin-email'. */

@@ -5,12 +5,12 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AstroCookies } from 'astro';
 import { z } from 'zod';
-import { config } from './config.server.ts';
-import { appCookieOptions } from './app-cookies.server.ts';
+import { config } from '#lib/config/config.server.ts';
+import { appCookieOptions } from '#lib/auth/app-cookies.server.ts';
 import { rateLimitSubject } from './client-ip.server.ts';
-import { db } from './db.server.ts';
+import { db } from '#lib/db/index.server.ts';
 import { hitRateLimits, type RateLimitResult } from './rate-limit.server.ts';
-import { safeCallbackPath } from './redirects.ts';
+import { safeCallbackPath } from '#lib/auth/redirects.ts';
 
 const emailSchema = z.email().max(254);
 

@@ -6,12 +6,12 @@
  * link's consumption are exactly as for a click.
  */
 import type { APIRoute } from 'astro';
-import { authRequest, callbackPath } from '../../lib/auth.server.ts';
-import { config } from '../../lib/config.server.ts';
-import { db } from '../../lib/db.server.ts';
-import { HttpError, readBodyText } from '../../lib/http.server.ts';
-import { hashNonce, normalizeCode, spendCodeAttempt, tokenForCode } from '../../lib/sign-in-codes.server.ts';
-import { clearPendingSignIn, pendingSignIn } from '../../lib/sign-in.server.ts';
+import { authRequest, callbackPath } from '#lib/auth/auth-js.server.ts';
+import { config } from '#lib/config/config.server.ts';
+import { db } from '#lib/db/index.server.ts';
+import { HttpError, readBodyText } from '#lib/http/api.server.ts';
+import { hashNonce, normalizeCode, spendCodeAttempt, tokenForCode } from '#lib/sign-in/codes.server.ts';
+import { clearPendingSignIn, pendingSignIn } from '#lib/sign-in/sign-in.server.ts';
 
 export const POST: APIRoute = async (context) => {
   const backToCode = (error: string, extra: Record<string, string> = {}) =>

@@ -4,8 +4,8 @@
  * refused cross-origin posts.
  */
 import type { APIRoute } from 'astro';
-import { db } from '../../lib/db.server.ts';
-import { handleTodoForm, isFormAction, setRefusedText } from '../../lib/todo-forms.server.ts';
+import { db } from '#lib/db/index.server.ts';
+import { handleTodoForm, isFormAction, setRefusedText } from '#todos/forms.server.ts';
 
 const redirect = (location: string): Response =>
   new Response(null, { status: 303, headers: { Location: location, 'Cache-Control': 'no-store' } });

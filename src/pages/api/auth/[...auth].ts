@@ -10,15 +10,15 @@
  */
 import type { APIContext, APIRoute } from 'astro';
 import { AstroAuth } from 'auth-astro/server';
-import authConfig from '../../../../auth.config.ts';
-import { authUrl, AUTH_PREFIX, callbackPath } from '../../../lib/auth.server.ts';
-import { readAuthForm } from '../../../lib/auth-form.server.ts';
-import { surfaceDatabaseOutage } from '../../../lib/db-errors.server.ts';
-import { errorResponse, HttpError } from '../../../lib/http.server.ts';
-import { clientIp } from '../../../lib/client-ip.server.ts';
-import { hashNonce } from '../../../lib/sign-in-codes.server.ts';
-import { checkSignInEmailLimits, newPendingNonce, normalizeEmail, setPendingSignIn } from '../../../lib/sign-in.server.ts';
-import { withSignInRequest } from '../../../lib/sign-in-request.server.ts';
+import authConfig from '#auth-config';
+import { authUrl, AUTH_PREFIX, callbackPath } from '#lib/auth/auth-js.server.ts';
+import { readAuthForm } from '#lib/sign-in/auth-form.server.ts';
+import { surfaceDatabaseOutage } from '#lib/db/errors.server.ts';
+import { errorResponse, HttpError } from '#lib/http/api.server.ts';
+import { clientIp } from '#lib/sign-in/client-ip.server.ts';
+import { hashNonce } from '#lib/sign-in/codes.server.ts';
+import { checkSignInEmailLimits, newPendingNonce, normalizeEmail, setPendingSignIn } from '#lib/sign-in/sign-in.server.ts';
+import { withSignInRequest } from '#lib/sign-in/request-state.server.ts';
 
 export const prerender = false;
 

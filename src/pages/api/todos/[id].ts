@@ -1,8 +1,8 @@
-import { requireUser } from '../../../lib/auth.server.ts';
-import { db } from '../../../lib/db.server.ts';
-import { HttpError, apiRoute, json, methodNotAllowed, noContent, readJson } from '../../../lib/http.server.ts';
-import { parseTodoId, updateTodoSchema } from '../../../lib/todo-schema.ts';
-import { deleteTodo, updateTodo } from '../../../lib/todos.server.ts';
+import { requireUser } from '#lib/auth/session.server.ts';
+import { db } from '#lib/db/index.server.ts';
+import { HttpError, apiRoute, json, methodNotAllowed, noContent, readJson } from '#lib/http/api.server.ts';
+import { parseTodoId, updateTodoSchema } from '#todos/schema.server.ts';
+import { deleteTodo, updateTodo } from '#todos/queries.server.ts';
 
 function todoId(raw: string | undefined): number {
   const id = parseTodoId(raw);

@@ -1,7 +1,7 @@
-import { requireUser } from '../../../lib/auth.server.ts';
-import { db } from '../../../lib/db.server.ts';
-import { apiRoute, json, methodNotAllowed } from '../../../lib/http.server.ts';
-import { clearCompleted } from '../../../lib/todos.server.ts';
+import { requireUser } from '#lib/auth/session.server.ts';
+import { db } from '#lib/db/index.server.ts';
+import { apiRoute, json, methodNotAllowed } from '#lib/http/api.server.ts';
+import { clearCompleted } from '#todos/queries.server.ts';
 
 /** DELETE /api/todos/completed: deletes the user's completed todos; 200 `{deletedIds}`. */
 export const DELETE = apiRoute(async ({ locals }) => {

@@ -1,8 +1,8 @@
-import { requireUser } from '../../../lib/auth.server.ts';
-import { db } from '../../../lib/db.server.ts';
-import { HttpError, apiRoute, json, methodNotAllowed, readJson } from '../../../lib/http.server.ts';
-import { createTodoSchema } from '../../../lib/todo-schema.ts';
-import { TodoLimitError, createTodo, listTodos } from '../../../lib/todos.server.ts';
+import { requireUser } from '#lib/auth/session.server.ts';
+import { db } from '#lib/db/index.server.ts';
+import { HttpError, apiRoute, json, methodNotAllowed, readJson } from '#lib/http/api.server.ts';
+import { createTodoSchema } from '#todos/schema.server.ts';
+import { TodoLimitError, createTodo, listTodos } from '#todos/queries.server.ts';
 
 /** GET /api/todos: the signed-in user's todos, oldest first. */
 export const GET = apiRoute(async ({ locals }) => {

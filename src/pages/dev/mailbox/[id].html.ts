@@ -4,8 +4,8 @@
  * only, no scripts, framed by this site alone. 404 unless mayReadMailbox.
  */
 import type { APIRoute } from 'astro';
-import { outboxMessage } from '../../../lib/mail/outbox.server.ts';
-import { mailboxNotFound, mayReadMailbox } from '../../../lib/mailbox-access.server.ts';
+import { outboxMessage } from '#lib/mail/outbox.server.ts';
+import { mailboxNotFound, mayReadMailbox } from '#lib/mail/mailbox-access.server.ts';
 
 export const GET: APIRoute = ({ params, request, clientAddress }) => {
   const message = mayReadMailbox(request, clientAddress) ? outboxMessage(Number(params.id)) : undefined;

@@ -1,0 +1,108 @@
+/**
+ * Postgres mode: a Neon serverless `Pool` over WebSockets (optionally through a local
+ * WebSocket-to-TCP proxy, so the same driver talks to a plain Postgres in tests and development).
+ * The driver is imported when the first pool is opened, never on import of this module.
+ */
+import { log } from '#lib/log/log.server.ts';
+import { isRetryableFailure, recordOutage, toDatabaseError } from './errors.server.ts';
+import type { Database, DatabaseOptions } from './types.ts';
+
+/**
+ * Bounds on how much work a slow or absent database can pile up (Postgres mode):
+ * - at most `poolMax` connections per process (DATABASE_POOL_MAX, default 10);
+ * - a request waits at most CONNECT_TIMEOUT_MS for a free connection or a new one;
+ * - a query is abandoned after QUERY_TIMEOUT_MS (the connection is discarded).
+ * The query timeout is enforced by the driver, not sent as a `statement_timeout` startup
+ * parameter: Neon's pooled endpoint (PgBouncer) refuses that parameter. To also stop the
+ * statement on the server, set it on the role: `ALTER ROLE app SET statement_timeout = '5s'`.
+ */
+export const QUERY_TIMEOUT_MS = 5_000;
+export const CONNECT_TIMEOUT_MS = 5_000;
+/** Migrations may legitimately run long (an index on a big table). */
+const SCRIPT_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * Reads that may run twice without harm. Only these are retried after a connection failure: a
+ * failed write may have committed before the connection dropped, so it is never sent again.
+ */
+function isIdempotentRead(text: string): boolean {
+  return /^\s*select\b/i.test(text) && !/\bfor\s+(update|share)\b/i.test(text);
+}
+
+export async function openNeon(url: string, options: DatabaseOptions): Promise<Database> {
+  const { Pool, neonConfig } = await import('@neondatabase/serverless');
+  const { CoalescingWebSocket } = await import('./coalescing-websocket.server.ts');
+  // Writes are joined by the socket itself, without the driver's 1 ms timer (see its module).
+  neonConfig.webSocketConstructor = CoalescingWebSocket;
+  neonConfig.coalesceWrites = false;
+  if (options.wsProxy) {
+    const proxy = options.wsProxy;
+    neonConfig.wsProxy = (host, port) => `${proxy}?address=${host}:${port}`;
+    // A local proxy speaks plain ws:// to a Postgres without TLS.
+    neonConfig.useSecureWebSocket = false;
+    neonConfig.pipelineTLS = false;
+    neonConfig.pipelineConnect = false;
+  }
+  const queryTimeout = options.queryTimeoutMs ?? QUERY_TIMEOUT_MS;
+  const pool = new Pool({
+    connectionString: url,
+    max: options.poolMax ?? 10,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+    query_timeout: queryTimeout,
+  });
+  // An idle client dropped by the server (Neon scales to zero, a restart) is removed from the pool
+  // and replaced on the next query; the event must be handled or it would crash the process.
+  pool.on('error', (error: Error) => log.warn('[db] idle connection closed by the server', { message: error.message }));
+
+  type Runner = { query: (config: { text: string; values?: unknown[]; query_timeout?: number }) => Promise<{ rows: unknown[]; rowCount: number | null }> };
+  const run = async <R,>(client: Runner, text: string, params?: unknown[], timeout = queryTimeout) => {
+    try {
+      const result = await client.query({ text, values: params ?? [], query_timeout: timeout });
+      return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+    } catch (error) {
+      throw recordOutage(toDatabaseError(error));
+    }
+  };
+  return {
+    kind: 'neon',
+    async query(text, params) {
+      try {
+        return await run(pool as unknown as Runner, text, params);
+      } catch (error) {
+        // A connection that died while idle in the pool fails the first query sent on it: one
+        // retry on a fresh connection hides that, but only for reads, and never after a timeout.
+        if (!isIdempotentRead(text) || !isRetryableFailure(error)) throw error;
+        return run(pool as unknown as Runner, text, params);
+      }
+    },
+    exec: async (sql) => {
+      await run(pool as unknown as Runner, sql, undefined, SCRIPT_TIMEOUT_MS);
+    },
+    async transaction(fn) {
+      const client = await pool.connect().catch((error: unknown) => {
+        throw recordOutage(toDatabaseError(error));
+      });
+      const tx = client as unknown as Runner;
+      let broken: unknown;
+      try {
+        await run(tx, 'BEGIN');
+        const result = await fn({
+          query: (text, params) => run(tx, text, params),
+          exec: async (sql) => {
+            await run(tx, sql, undefined, SCRIPT_TIMEOUT_MS);
+          },
+        });
+        await run(tx, 'COMMIT');
+        return result;
+      } catch (error) {
+        await run(tx, 'ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError));
+        throw error;
+      } finally {
+        // A connection that failed mid-transaction is discarded, not handed to the next request.
+        client.release(broken instanceof Error ? broken : undefined);
+      }
+    },
+    end: () => pool.end(),
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * Local mode: embedded PGlite, in memory or persisted under the data directory (the owner's only).
+ * PGlite is imported when a database is opened, never on import of this module.
+ */
+import path from 'node:path';
+import type { PGlite, Results } from '@electric-sql/pglite';
+import { makePrivateDir, makeTreePrivate, privatePgliteFs } from './private-data.server.ts';
+import { defaultMigrationsDir, migrate } from './migrate.server.ts';
+import type { Database, QueryResult } from './types.ts';
+
+/**
+ * PGlite reports `affectedRows` (0 for a SELECT); `@auth/pg-adapter` decides "found" from
+ * `rowCount`, so a row-returning statement must count its rows or every session lookup misses.
+ */
+export function toQueryResult<R>(result: Results<R>): QueryResult<R> {
+  const returnsRows = result.fields.length > 0;
+  return { rows: result.rows, rowCount: returnsRows ? result.rows.length : (result.affectedRows ?? 0) };
+}
+
+/** PGlite at `dataDir` (`memory://` for a throwaway database); not migrated. */
+export async function openPglite(dataDir: string): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  let pglite: PGlite;
+  if (dataDir.startsWith('memory://')) pglite = await PGlite.create(dataDir);
+  else {
+    // The owner's only (the WAL holds live sessions): see private-data.server.ts for why PGlite
+    // needs help, and for the repair of directories older versions left world-writable.
+    makePrivateDir(dataDir);
+    makeTreePrivate(dataDir);
+    pglite = await PGlite.create({ fs: await privatePgliteFs(dataDir) });
+  }
+  // PGlite is one connection; its transaction() holds a lock so other queries wait until it ends.
+  return {
+    kind: 'pglite',
+    query: async (text, params) => toQueryResult(await pglite.query(text, params)),
+    exec: async (sql) => {
+      await pglite.exec(sql);
+    },
+    transaction: (fn) =>
+      pglite.transaction((tx) =>
+        fn({
+          query: async (text, params) => toQueryResult(await tx.query(text, params)),
+          exec: async (sql) => {
+            await tx.exec(sql);
+          },
+        }),
+      ),
+    end: async () => {
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+/**
+ * Local mode: PGlite under `<dataRoot>/pglite`, migrated; the data root is the owner's only. The one
+ * way both the server (openFromConfig) and the command-line tools (openDatabaseFromEnv) open it.
+ */
+export async function openLocalDatabase(dataRoot: string): Promise<Database> {
+  makePrivateDir(dataRoot);
+  const database = await openPglite(path.join(dataRoot, 'pglite'));
+  await migrate(database, defaultMigrationsDir());
+  return database;
+}
