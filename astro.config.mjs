@@ -6,6 +6,7 @@ import mdx from '@astrojs/mdx';
 import sitemap from '@astrojs/sitemap';
 import auth from 'auth-astro';
 import { authAstroWithoutBuildEnv } from '#build/auth-astro-without-build-env.ts';
+import { clientBoundary } from '#build/client-boundary.ts';
 import { imageEndpointOff } from '#build/image-endpoint-off.ts';
 import { precompress } from '#build/precompress.ts';
 
@@ -71,7 +72,8 @@ export default defineConfig({
     },
   },
   vite: {
-    plugins: [authAstroWithoutBuildEnv()],
+    // clientBoundary: the build fails if an island's bundle pulls in server-only code.
+    plugins: [authAstroWithoutBuildEnv(), clientBoundary()],
     ssr: {
       // PGlite loads its WebAssembly and data files relative to its own module: keep it in node_modules.
       external: ['@electric-sql/pglite'],
