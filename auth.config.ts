@@ -16,7 +16,7 @@ import { currentSignInRequest } from '#lib/sign-in/request-state.server.ts';
 import { deleteCodes, formatCode, newCode, tokenForCode } from '#lib/sign-in/codes.server.ts';
 import { log } from '#lib/log/log.server.ts';
 import { safeCallbackPath } from '#lib/auth/redirects.ts';
-import { normalizeEmail } from '#lib/sign-in/sign-in.server.ts';
+import { normalizeEmail } from '#lib/auth/email-address.server.ts';
 import { SESSION_MAX_AGE_SECONDS, SESSION_UPDATE_AGE_SECONDS } from '#lib/auth/constants.ts';
 import { toSessionUser } from '#lib/auth/session-lookup.server.ts';
 

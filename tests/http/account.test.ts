@@ -60,6 +60,19 @@ describe('account control', () => {
     expect(rowCount).toBe(0);
   });
 
+  it('answers an oversized form with 413 and a message, changing nothing (not "unknown action")', async () => {
+    const email = uniqueEmail('oversized');
+    const client = await signedIn(email);
+    const other = await signedIn(email);
+    const response = await client.fetch('/account', {
+      form: { action: 'sign-out-others', padding: 'x'.repeat(5000) },
+    });
+    expect(response.status).toBe(413);
+    expect(response.headers.get('cache-control')).toContain('no-store');
+    expect(await response.text()).toContain('That form was too large');
+    expect((await other.fetch('/api/todos')).status).toBe(200);
+  });
+
   it('deletes nothing when the typed address does not match', async () => {
     const email = uniqueEmail('careful');
     const client = await signedIn(email);

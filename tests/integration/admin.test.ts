@@ -66,6 +66,12 @@ describe.each(BACKENDS)('admin queries on %s', (backend) => {
     expect(await revokeSessions(database, 'ann@example.com')).toBe(0);
   });
 
+  it('finds a user by the same address rule as sign-in (NFKC: full-width letters are the ASCII ones)', async () => {
+    await seed(database);
+    // What a sign-in with "ＡＮＮ@example.com" stores is ann@example.com; the operator typing it finds her.
+    expect(await revokeSessions(database, 'ＡＮＮ@example.com')).toBe(2);
+  });
+
   it('deletes a user with their todos, sessions and pending sign-in links; others stay', async () => {
     const { ann, bob } = await seed(database);
     expect(await deleteUser(database, 'ann@example.com')).toEqual({ id: ann, todos: 2 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { safeCallbackPath } from '#lib/auth/redirects.ts';
+import { safeCallbackPath, signInPath } from '#lib/auth/redirects.ts';
 
 const SITE = 'https://todos.example.com';
 
@@ -89,4 +89,20 @@ describe('safeCallbackPath', () => {
       expect(safeCallbackPath(raw, SITE)).toBe('/todos');
     },
   );
+});
+
+describe('signInPath: the one "go sign in and come back" URL', () => {
+  it.each([
+    ['/todos', {}, '/signin?callbackUrl=%2Ftodos'],
+    ['/account', {}, '/signin?callbackUrl=%2Faccount'],
+    ['/todos?filter=active', {}, '/signin?callbackUrl=%2Ftodos%3Ffilter%3Dactive'],
+    ['/todos', { error: 'invalid-email' }, '/signin?error=invalid-email&callbackUrl=%2Ftodos'],
+  ])('%s %o → %s', (back, extra, expected) => {
+    expect(signInPath(back, extra)).toBe(expected);
+  });
+
+  it('comes back where it was asked to, through the same check as every callbackUrl', () => {
+    const back = new URL(signInPath('/todos?filter=active'), 'http://x.invalid').searchParams.get('callbackUrl');
+    expect(safeCallbackPath(back)).toBe('/todos?filter=active');
+  });
 });

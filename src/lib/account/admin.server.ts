@@ -5,6 +5,7 @@
  */
 import { deleteAccount, endAllSessions } from './accounts.server.ts';
 import type { Database, Queryable } from '#lib/db/index.server.ts';
+import { normalizeEmail } from '#lib/auth/email-address.server.ts';
 
 export interface UserSummary {
   id: number;
@@ -21,9 +22,6 @@ export class UnknownUserError extends Error {
     super(`No user with the email address ${email}. List them with: npm run admin -- users`);
   }
 }
-
-/** Auth.js stores addresses lowercased; operators may type them in any case. */
-const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 /** Every user with their todo count, live session count and last sign-in, oldest account first. */
 export async function listUsers(database: Queryable): Promise<UserSummary[]> {
@@ -53,9 +51,12 @@ export async function listUsers(database: Queryable): Promise<UserSummary[]> {
 
 /** The user's id and todo count by email address; UnknownUserError when there is no such user. */
 async function findUser(database: Queryable, email: string): Promise<{ id: number; todos: number }> {
+  // The rule sign-in stores addresses by (NFKC, trimmed, lowercased): operators may type them any way.
+  const address = normalizeEmail(email);
+  if (!address) throw new UnknownUserError(email);
   const { rows } = await database.query<{ id: number; todos: string | number }>(
     `SELECT u.id, (SELECT count(*) FROM todos t WHERE t.user_id = u.id) AS todos FROM users u WHERE u.email = $1`,
-    [normalizeEmail(email)],
+    [address],
   );
   if (!rows[0]) throw new UnknownUserError(email);
   return { id: rows[0].id, todos: Number(rows[0].todos) };

@@ -1,6 +1,18 @@
-/** Where to send someone after sign-in: only same-origin relative paths are honoured. */
+/**
+ * Redirects around sign-in, both ways: "go sign in and come back here" (`signInPath`, the only
+ * place that URL is built; browser-safe, the island uses it too) and where to go after sign-in
+ * (`safeCallbackPath`: only same-origin relative paths are honoured).
+ */
 
-export const DEFAULT_AFTER_SIGN_IN = '/todos';
+const DEFAULT_AFTER_SIGN_IN = '/todos';
+
+/**
+ * The sign-in page, coming back to `callbackPath` afterwards: `/signin?callbackUrl=%2Ftodos`.
+ * `extra` goes first (`/signin?error=invalid-email&callbackUrl=…`).
+ */
+export function signInPath(callbackPath: string, extra: Record<string, string> = {}): string {
+  return `/signin?${new URLSearchParams({ ...extra, callbackUrl: callbackPath })}`;
+}
 
 const MAX_LENGTH = 2048;
 /** Control characters: URL parsers drop tabs and newlines, so `/\t/evil` would become `//evil`. */

@@ -1,6 +1,7 @@
 /**
  * The session of a request: read once per request by the middleware (src/middleware.ts) into
- * `Astro.locals.session`, and the guard protected API routes start with.
+ * `Astro.locals.session`, and the guards protected pages (`requireSignedIn`) and API routes
+ * (`requireUser`) start with.
  */
 import type { AstroCookies } from 'astro';
 import authConfig from '#auth-config';
@@ -8,6 +9,7 @@ import { HttpError } from '#lib/http/api.server.ts';
 import { SESSION_MAX_AGE_SECONDS, SESSION_UPDATE_AGE_SECONDS } from './constants.ts';
 import { clearSessionCookies, sessionCookieName, sessionCookieOptions, sessionToken } from './session-cookie.server.ts';
 import { lookUpSession, type SessionAdapter } from './session-lookup.server.ts';
+import { signInPath } from './redirects.ts';
 
 const SESSION_POLICY = { maxAgeSeconds: SESSION_MAX_AGE_SECONDS, updateAgeSeconds: SESSION_UPDATE_AGE_SECONDS };
 
@@ -34,4 +36,32 @@ export function requireUser(locals: App.Locals): NonNullable<App.Locals['session
   const user = locals.session?.user;
   if (!user) throw new HttpError(401, 'unauthorized', 'Sign in to use this endpoint.');
   return user;
+}
+
+type SessionUser = NonNullable<App.Locals['session']>['user'];
+
+/** A signed-in request: the user, and the raw token of this browser's session (to tell it from the others). */
+export interface SignedIn {
+  user: SessionUser;
+  token: string;
+}
+
+/** What a page's `Astro` (or an endpoint's context) offers the guard. */
+interface PageContext {
+  locals: App.Locals;
+  cookies: AstroCookies;
+  url: URL;
+  redirect(path: string, status: 303): Response;
+}
+
+/**
+ * The guard every signed-in page starts with: the signed-in user, or the redirect (303) to sign in
+ * and come back to `backTo` (this page's path unless told otherwise). In a page:
+ * `const signedIn = requireSignedIn(Astro); if (signedIn instanceof Response) return signedIn;`
+ */
+export function requireSignedIn(context: PageContext, backTo: string = context.url.pathname): SignedIn | Response {
+  const user = context.locals.session?.user;
+  const token = sessionToken(context.cookies);
+  if (user && token) return { user, token };
+  return context.redirect(signInPath(backTo), 303);
 }

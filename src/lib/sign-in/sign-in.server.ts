@@ -1,27 +1,16 @@
 /**
- * The app's own steps around Auth.js's email sign-in: address checks, rate limits, and the
+ * The app's own steps around Auth.js's email sign-in: rate limits, and the
  * short-lived cookie that lets the check-email page accept a code for the address it asked for.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AstroCookies } from 'astro';
-import { z } from 'zod';
 import { config } from '#lib/config/config.server.ts';
 import { appCookieOptions } from '#lib/auth/app-cookies.server.ts';
 import { rateLimitSubject } from './client-ip.server.ts';
 import { db } from '#lib/db/index.server.ts';
 import { hitRateLimits, type RateLimitResult } from './rate-limit.server.ts';
 import { safeCallbackPath } from '#lib/auth/redirects.ts';
-
-const emailSchema = z.email().max(254);
-
-/**
- * The address as Auth.js will store it (NFKC, trimmed, lowercased), or null when it isn't one.
- * People type addresses in any case; we store them in lowercase.
- */
-export function normalizeEmail(input: string): string | null {
-  const email = input.normalize('NFKC').trim().toLowerCase();
-  return emailSchema.safeParse(email).success ? email : null;
-}
+import { normalizeEmail } from '#lib/auth/email-address.server.ts';
 
 /** Counts a sign-in email against the per-address and per-IP limits (`ip` from client-ip.server.ts; IPv6 per /64). */
 export function checkSignInEmailLimits(email: string, ip: string): Promise<RateLimitResult> {
