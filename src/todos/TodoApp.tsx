@@ -9,7 +9,7 @@ import { FilterField } from './FormFields.tsx';
 import { NewTodoForm } from './NewTodoForm.tsx';
 import { TodoFooter } from './TodoFooter.tsx';
 import { TodoRow } from './TodoRow.tsx';
-import { SIGN_IN_URL } from './store.ts';
+import { signInPath } from '#lib/auth/redirects.ts';
 import { useFilter } from './useFilter.ts';
 import { useTodos } from './useTodos.ts';
 
@@ -72,7 +72,7 @@ export default function TodoApp({
         {message && (
           <div className="notice notice--error" key={message.id}>
             <p>
-              {message.text} {message.signIn && <a href={SIGN_IN_URL}>Sign in again</a>}
+              {message.text} {message.signIn && <a href={signInPath('/todos')}>Sign in again</a>}
             </p>
             <button type="button" className="link-button" onClick={todos.dismissMessage}>
               Dismiss

@@ -27,14 +27,14 @@ const FORM_ERRORS = {
   server_error: 'The server had a problem and nothing was changed. Try again.',
 } as const;
 
-export type FormErrorCode = keyof typeof FORM_ERRORS;
+type FormErrorCode = keyof typeof FORM_ERRORS;
 
 /** The message for `?error=<code>`; null for no code or an unknown one. */
 export function formErrorMessage(code: string | null): string | null {
   return code && Object.hasOwn(FORM_ERRORS, code) ? FORM_ERRORS[code as FormErrorCode] : null;
 }
 
-export const FORM_ACTIONS = ['add', 'toggle', 'edit', 'delete', 'clear-completed', 'complete-all'] as const;
+const FORM_ACTIONS = ['add', 'toggle', 'edit', 'delete', 'clear-completed', 'complete-all'] as const;
 export type FormAction = (typeof FORM_ACTIONS)[number];
 
 export function isFormAction(raw: string | undefined): raw is FormAction {

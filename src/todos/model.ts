@@ -5,7 +5,11 @@
  */
 
 export const CONTENT_MAX = 500;
-/** Most todos one user may have (enforced by the database: migration 0003). */
+/**
+ * Most todos one user may have, enforced by the database (migration 0003's CHECK). Changing it
+ * means a new migration as well. (0003's comment calls this file todo-schema.ts, its old name:
+ * applied migrations are left as they are, their checksums are recorded.)
+ */
 export const TODO_LIMIT = 1000;
 
 /** A todo as the API returns it and the island renders it. */
@@ -23,13 +27,13 @@ export function parseTodoId(raw: string | undefined): number | null {
   return id <= 2_147_483_647 ? id : null;
 }
 
-/** The list filters; kept in the URL as `/todos?filter=active`. */
 /** Text a refused no-JS form post carried, for the input it came from: the new-todo form or a todo's editor. */
 export interface RefusedText {
   for: 'new' | number;
   text: string;
 }
 
+/** The list filters; kept in the URL as `/todos?filter=active`. */
 export const FILTERS = ['all', 'active', 'completed'] as const;
 export type TodoFilter = (typeof FILTERS)[number];
 

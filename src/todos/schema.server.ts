@@ -31,5 +31,4 @@ export const completeAllSchema = z.strictObject({
   completed: z.boolean({ error: 'completed must be true or false' }),
 });
 
-export type CreateTodo = z.infer<typeof createTodoSchema>;
 export type UpdateTodo = z.infer<typeof updateTodoSchema>;

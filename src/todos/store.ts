@@ -50,7 +50,6 @@ export type TodoApi = Pick<
   'listTodos' | 'createTodo' | 'updateTodo' | 'deleteTodo' | 'completeAll' | 'clearCompleted'
 >;
 
-export const SIGN_IN_URL = '/signin?callbackUrl=/todos';
 
 /** Owns the list of todos and every way it can change. */
 export class TodoStore {

@@ -1,8 +1,5 @@
 /** Names and lifetimes shared by the auth modules. */
 
-/** A sign-in link (and its token) works once, for this long. */
-export const SIGN_IN_LINK_MAX_AGE_SECONDS = 15 * 60;
-
 /** Auth.js's session cookie; the `__Secure-` name is used when the site is served over https. */
 export const SESSION_COOKIE_NAMES = ['__Secure-authjs.session-token', 'authjs.session-token'] as const;
 

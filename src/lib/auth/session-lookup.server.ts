@@ -28,7 +28,7 @@ export interface SessionPolicy {
 }
 
 /** What the session cookie needs: nothing, removal, or a new expiry. */
-export type SessionCookieChange = { action: 'keep' } | { action: 'clear' } | { action: 'extend'; expires: Date };
+type SessionCookieChange = { action: 'keep' } | { action: 'clear' } | { action: 'extend'; expires: Date };
 
 export interface SessionLookup {
   session: App.Locals['session'];

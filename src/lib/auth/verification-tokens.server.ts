@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Queryable } from '#lib/db/index.server.ts';
 
 /** Auth.js stores a link token as sha256(token + secret). */
-export function hashLinkToken(token: string, secret: string): string {
+function hashLinkToken(token: string, secret: string): string {
   return createHash('sha256').update(`${token}${secret}`).digest('hex');
 }
 

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { makePrivateDir } from '#lib/db/private-data.server.ts';
 import { isLoopbackListenHost } from '#lib/http/loopback.ts';
+import { SITE_NAME } from '#lib/content/site.ts';
 
 export type MailTransport =
   | { kind: 'resend'; apiKey: string; from: string; apiUrl: string }
@@ -106,7 +107,7 @@ const envSchema = z.object({
   ),
   RESEND_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).default('https://api.resend.com')),
   EMAIL_FROM: optionalString,
-  SITE_NAME: optionalString.pipe(z.string().default('Astro Todos')),
+  SITE_NAME: optionalString.pipe(z.string().default(SITE_NAME)),
   PORT: intVar(4321, 0, 65535),
   HOST: optionalString.pipe(z.string().default('127.0.0.1')),
   LOCAL_MODE_ON_NETWORK: optionalString.pipe(

@@ -1,5 +1,9 @@
 /** Site-wide names and navigation shared by the layouts (safe anywhere: no server imports). */
 
+/**
+ * The site's name: page titles, the header, the outage page, and the sign-in email unless the
+ * SITE_NAME variable overrides it there (pages are prerendered, so only the email can follow it).
+ */
 export const SITE_NAME = 'Astro Todos';
 
 export const DEFAULT_DESCRIPTION =

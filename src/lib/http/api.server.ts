@@ -6,6 +6,7 @@ import type { APIContext, APIRoute } from 'astro';
 import type { z } from 'zod';
 import { isDatabaseUnavailable } from '#lib/db/errors.server.ts';
 import { log } from '#lib/log/log.server.ts';
+import { PRIVATE_NO_STORE } from './cache-control.ts';
 import { unavailableJson } from './unavailable.server.ts';
 
 /** Bodies above this are refused with 413 before they are read in full. */
@@ -24,7 +25,7 @@ export class HttpError extends Error {
   }
 }
 
-const NO_STORE = { 'Cache-Control': 'private, no-store' };
+const NO_STORE = { 'Cache-Control': PRIVATE_NO_STORE };
 
 export function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(data), {

@@ -13,7 +13,7 @@ export const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /** Two years, subdomains included: sent only when SITE_URL is https (a plain-http site can't use it). */
-export const HSTS = 'max-age=63072000; includeSubDomains';
+const HSTS = 'max-age=63072000; includeSubDomains';
 
 /** SECURITY_HEADERS, plus Strict-Transport-Security when the site is served over https. */
 export function securityHeadersFor(siteUrl: string): Record<string, string> {

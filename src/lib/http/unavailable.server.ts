@@ -2,9 +2,10 @@
  * What a visitor gets while the database is unreachable: 503 with Retry-After, as JSON for the API
  * and as a small self-contained page (no database, no session, no bundled assets) for pages.
  */
+import { SITE_NAME } from '#lib/content/site.ts';
 
 /** Seconds a client should wait before trying again; the pool reconnects well within this. */
-export const RETRY_AFTER_SECONDS = 5;
+const RETRY_AFTER_SECONDS = 5;
 
 const MESSAGE = 'The service is briefly unavailable. Please try again in a few seconds.';
 
@@ -25,7 +26,7 @@ const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>Back in a moment · Astro Todos</title>
+<title>Back in a moment · ${SITE_NAME}</title>
 <style>
   body { font: 1rem/1.5 system-ui, sans-serif; margin: 0; min-height: 100vh; display: grid; place-items: center; background: #f7f7f8; color: #1d1d1f; }
   main { max-width: 28rem; padding: 2rem; text-align: center; }
@@ -42,7 +43,7 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
-export function unavailablePage(): Response {
+function unavailablePage(): Response {
   return new Response(PAGE, {
     status: 503,
     headers: {

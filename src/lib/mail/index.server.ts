@@ -5,8 +5,6 @@ import { deliverToOutbox } from './outbox.server.ts';
 import { sendWithResend } from './resend.server.ts';
 import { sendWithSmtp } from './smtp.server.ts';
 
-export { MailDeliveryError } from './errors.ts';
-
 /** A one-line description for the startup log (never the API key); `mailbox`: is /dev/mailbox on. */
 export function describeTransport(transport: MailTransport, mailbox = true): string {
   switch (transport.kind) {

@@ -19,7 +19,7 @@ export interface RateLimitResult {
 }
 
 /** Counts one hit for `subject` under `rule`. */
-export async function hitRateLimit(database: Queryable, rule: RateLimitRule, subject: string): Promise<RateLimitResult> {
+async function hitRateLimit(database: Queryable, rule: RateLimitRule, subject: string): Promise<RateLimitResult> {
   const { rows } = await database.query<{ count: number; retry_after: number }>(
     `INSERT INTO rate_limits AS r (key, window_start, count, expires)
      VALUES ($1, now(), 1, now() + make_interval(secs => $2))

@@ -4,18 +4,21 @@
  * refused cross-origin posts.
  */
 import type { APIRoute } from 'astro';
+import { signInPath } from '#lib/auth/redirects.ts';
 import { db } from '#lib/db/index.server.ts';
+import { PRIVATE_NO_STORE } from '#lib/http/cache-control.ts';
 import { handleTodoForm, isFormAction, setRefusedText } from '#todos/forms.server.ts';
 
 const redirect = (location: string): Response =>
-  new Response(null, { status: 303, headers: { Location: location, 'Cache-Control': 'no-store' } });
+  new Response(null, { status: 303, headers: { Location: location, 'Cache-Control': PRIVATE_NO_STORE } });
 
 export const POST: APIRoute = async ({ cookies, locals, params, request }) => {
   if (!isFormAction(params.action)) {
     return new Response('No such action. Go back to /todos.', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
   }
   const user = locals.session?.user;
-  if (!user) return redirect(`/signin?callbackUrl=${encodeURIComponent('/todos')}`);
+  // Back to the list (this URL only takes posts).
+  if (!user) return redirect(signInPath('/todos'));
   const { location, refusedText } = await handleTodoForm(db, user.id, params.action, request);
   if (refusedText) setRefusedText(cookies, refusedText);
   return redirect(location);
