@@ -12,7 +12,7 @@
  *
  * Bulk changes (mark all, clear completed) are barriers: they wait until every request sent
  * before them has been answered, and requests caused after them wait until they are answered, so
- * the server applies changes in the order the person made them.
+ * the server applies changes in the order the person made them (request-sequencer.ts).
  *
  * `refresh()` (on focus / visibility) replaces the list with the server's, so two tabs or devices
  * converge; it only applies when no change of ours is under way, or it would undo one on screen.
@@ -20,20 +20,14 @@
 import type { Todo } from './model.ts';
 import * as client from './client.ts';
 import { ApiError } from './client.ts';
+import { announce, failed, failureMessage, type TodoMessage } from './messages.ts';
+import { RequestSequencer } from './request-sequencer.ts';
 
 /** A todo as shown. `key` stays the same when a new todo's temporary id becomes the server's. */
 export interface TodoItem extends Todo {
   key: string;
   /** True until the server has created it (the id is temporary and negative). */
   pending: boolean;
-}
-
-/** A visible message about a change that didn't go through. */
-export interface TodoMessage {
-  id: number;
-  text: string;
-  /** The session ended: show a link to sign in again. */
-  signIn: boolean;
 }
 
 export interface TodoState {
@@ -62,10 +56,8 @@ export class TodoStore {
   private readonly inFlight = new Set<number>();
   /** Keys of new todos deleted before the server had created them. */
   private readonly deletedBeforeCreated = new Set<string>();
-  /** Requests sent and not yet answered. */
-  private readonly outstanding = new Set<Promise<unknown>>();
-  /** Set while a bulk request waits for its turn or is under way; later requests wait for it. */
-  private barrier: Promise<void> | null = null;
+  /** Every request goes through it: item requests side by side, bulk ones alone. */
+  private readonly requests = new RequestSequencer(() => this.runWantedRefresh());
   /** Bumped by every change the person makes; a refresh that saw it move is out of date. */
   private changeCount = 0;
   private refreshing = false;
@@ -110,12 +102,12 @@ export class TodoStore {
 
     let saved: Todo;
     try {
-      saved = await this.send(() => this.api.createTodo(text));
+      saved = await this.requests.send(() => this.api.createTodo(text));
     } catch (error) {
       const wasDeleted = this.deletedBeforeCreated.delete(key);
       this.removeItem(key);
       if (wasDeleted) return true;
-      this.fail(error, `“${text}” wasn’t added`);
+      this.fail(error, failed.add(text));
       return false;
     }
 
@@ -134,7 +126,7 @@ export class TodoStore {
       this.replaceItem(key, { ...current, id: saved.id, createdAt: saved.createdAt, pending: false });
       void this.sync(key);
     }
-    this.announce(`Added “${saved.content}”`);
+    this.announce(announce.added(saved.content));
     return true;
   };
 
@@ -165,7 +157,7 @@ export class TodoStore {
     if (!item) return;
     this.changeCount++;
     this.removeItem(key);
-    this.announce(`Deleted “${item.content}”`);
+    this.announce(announce.deleted(item.content));
     if (item.pending) {
       this.deletedBeforeCreated.add(key);
       return;
@@ -184,7 +176,7 @@ export class TodoStore {
     if (items.every((item) => item.completed === completed)) return;
     this.changeCount++;
     this.setItems(items.map((item) => ({ ...item, completed })));
-    this.announce(completed ? 'Marked all todos as complete' : 'Marked all todos as incomplete');
+    this.announce(announce.completeAll(completed));
     void this.completeAllOnServer(completed);
   };
 
@@ -195,7 +187,7 @@ export class TodoStore {
     this.changeCount++;
     this.setItems(this.state.items.filter((item) => !item.completed));
     for (const item of done) if (item.pending) this.deletedBeforeCreated.add(item.key);
-    this.announce(`Cleared ${done.length} completed ${done.length === 1 ? 'todo' : 'todos'}`);
+    this.announce(announce.cleared(done.length));
     void this.clearOnServer(done.filter((item) => !item.pending));
   };
 
@@ -223,7 +215,7 @@ export class TodoStore {
       this.setItems(todos.map((todo) => ({ ...todo, key: keys.get(todo.id) ?? String(todo.id), pending: false })));
     } catch (error) {
       // A network blip is retried on the next focus; an ended session needs the person.
-      if (error instanceof ApiError && error.status === 401) this.fail(error, 'The list couldn’t be refreshed');
+      if (error instanceof ApiError && error.status === 401) this.fail(error, failed.refresh());
     } finally {
       this.refreshing = false;
     }
@@ -236,7 +228,7 @@ export class TodoStore {
     const { id } = first;
     this.inFlight.add(id);
     // Computed after any bulk change ahead of it, so the difference is against the latest state.
-    await this.waitForBarrier();
+    await this.requests.waitForTurn();
     const item = this.find(key);
     const base = this.confirmed.get(id);
     const patch: client.TodoPatch = {};
@@ -250,7 +242,7 @@ export class TodoStore {
     }
 
     try {
-      const saved = await this.send(() => this.api.updateTodo(id, patch));
+      const saved = await this.requests.send(() => this.api.updateTodo(id, patch));
       this.inFlight.delete(id);
       this.confirmed.set(id, saved);
       const current = this.find(key);
@@ -267,18 +259,18 @@ export class TodoStore {
       if (error instanceof ApiError && error.status === 404) {
         this.confirmed.delete(id);
         this.removeItem(key);
-        this.fail(error, `“${base.content}” no longer exists (deleted in another tab?)`, false);
+        this.fail(error, failed.gone(base.content), false);
         return;
       }
       this.replaceItem(key, { ...base, key, pending: false });
-      this.fail(error, `Your change to “${base.content}” wasn’t saved`);
+      this.fail(error, failed.update(base.content));
     }
   }
 
   private async completeAllOnServer(completed: boolean): Promise<void> {
     let saved: Todo[];
     try {
-      saved = await this.sendAlone(() => this.api.completeAll(completed));
+      saved = await this.requests.sendAlone(() => this.api.completeAll(completed));
     } catch (error) {
       // Each todo the bulk change set goes back to its last confirmed state.
       this.setItems(
@@ -287,7 +279,7 @@ export class TodoStore {
           return base && !item.pending && item.completed === completed ? { ...item, completed: base.completed } : item;
         }),
       );
-      this.fail(error, `Marking all as ${completed ? 'complete' : 'incomplete'} failed`);
+      this.fail(error, failed.completeAll(completed));
       this.syncAll();
       return;
     }
@@ -298,10 +290,10 @@ export class TodoStore {
   private async clearOnServer(removed: TodoItem[]): Promise<void> {
     let deletedIds: number[];
     try {
-      ({ deletedIds } = await this.sendAlone(() => this.api.clearCompleted()));
+      ({ deletedIds } = await this.requests.sendAlone(() => this.api.clearCompleted()));
     } catch (error) {
       for (const item of removed) this.insertInOrder(item);
-      this.fail(error, 'Clearing completed todos failed');
+      this.fail(error, failed.clearCompleted());
       this.syncAll();
       return;
     }
@@ -318,41 +310,6 @@ export class TodoStore {
     for (const item of this.state.items) void this.sync(item.key);
   }
 
-  /** Sends an item request once no bulk request is ahead of it. */
-  private async send<T>(request: () => Promise<T>): Promise<T> {
-    await this.waitForBarrier();
-    return this.track(request());
-  }
-
-  /** Sends a bulk request after every request before it is answered; holds later ones until it is. */
-  private async sendAlone<T>(request: () => Promise<T>): Promise<T> {
-    await this.waitForBarrier();
-    let release = () => {};
-    this.barrier = new Promise<void>((resolve) => (release = resolve));
-    try {
-      while (this.outstanding.size > 0) await Promise.allSettled([...this.outstanding]);
-      return await this.track(request());
-    } finally {
-      this.barrier = null;
-      release();
-    }
-  }
-
-  private async waitForBarrier(): Promise<void> {
-    while (this.barrier) await this.barrier;
-  }
-
-  private track<T>(promise: Promise<T>): Promise<T> {
-    this.outstanding.add(promise);
-    const settle = () => {
-      this.outstanding.delete(promise);
-      // After the caller's own continuation (which may clear inFlight) has run.
-      setTimeout(() => this.runWantedRefresh(), 0);
-    };
-    promise.then(settle, settle);
-    return promise;
-  }
-
   private runWantedRefresh(): void {
     if (!this.refreshWanted || this.busy()) return;
     this.refreshWanted = false;
@@ -362,9 +319,8 @@ export class TodoStore {
   /** True while any change of ours is unsent or unanswered. */
   private busy(): boolean {
     return (
-      this.outstanding.size > 0 ||
+      this.requests.busy ||
       this.inFlight.size > 0 ||
-      this.barrier !== null ||
       this.state.items.some((item) => item.pending) ||
       this.deletedBeforeCreated.size > 0
     );
@@ -372,7 +328,7 @@ export class TodoStore {
 
   private async deleteOnServer(item: TodoItem): Promise<void> {
     try {
-      await this.send(() => this.api.deleteTodo(item.id));
+      await this.requests.send(() => this.api.deleteTodo(item.id));
       this.confirmed.delete(item.id);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
@@ -380,18 +336,13 @@ export class TodoStore {
         return;
       }
       this.insertInOrder(item);
-      this.fail(error, `“${item.content}” wasn’t deleted`);
+      this.fail(error, failed.delete(item.content));
       void this.sync(item.key); // a change may have been dropped while it was off the list
     }
   }
 
   private fail(error: unknown, what: string, showReason = true): void {
-    const apiError =
-      error instanceof ApiError ? error : new ApiError(0, 'unknown', 'Something went wrong.');
-    const signIn = apiError.status === 401;
-    const reason = signIn ? 'Your session has ended.' : apiError.message;
-    const text = showReason ? `${what}. ${reason}` : `${what}.`;
-    this.setState({ ...this.state, message: { id: ++this.messageId, text, signIn } });
+    this.setState({ ...this.state, message: failureMessage(++this.messageId, error, what, showReason) });
   }
 
   /** Say `text` in the polite status region (screen readers read it out). */
