@@ -29,34 +29,37 @@ export interface TodoPatch {
 const BASE = '/api/todos';
 
 /** Fetch every todo of the signed-in user, oldest first. */
-export function listTodos(signal?: AbortSignal): Promise<Todo[]> {
+function listTodos(signal?: AbortSignal): Promise<Todo[]> {
   return request<Todo[]>('GET', BASE, undefined, signal);
 }
 
 /** Create a todo; the server trims and validates `content`. */
-export function createTodo(content: string): Promise<Todo> {
+function createTodo(content: string): Promise<Todo> {
   return request<Todo>('POST', BASE, { content });
 }
 
 /** Set fields of a todo to explicit values (idempotent: no toggles). */
-export function updateTodo(id: number, patch: TodoPatch): Promise<Todo> {
+function updateTodo(id: number, patch: TodoPatch): Promise<Todo> {
   return request<Todo>('PATCH', `${BASE}/${id}`, patch);
 }
 
 /** Delete a todo. */
-export function deleteTodo(id: number): Promise<void> {
+function deleteTodo(id: number): Promise<void> {
   return request<void>('DELETE', `${BASE}/${id}`);
 }
 
 /** Set every todo to `completed` (one request, one statement); resolves with the whole list. */
-export function completeAll(completed: boolean): Promise<Todo[]> {
+function completeAll(completed: boolean): Promise<Todo[]> {
   return request<Todo[]>('POST', `${BASE}/complete-all`, { completed });
 }
 
 /** Delete every completed todo (one request, one statement); resolves with the deleted ids. */
-export function clearCompleted(): Promise<{ deletedIds: number[] }> {
+function clearCompleted(): Promise<{ deletedIds: number[] }> {
   return request<{ deletedIds: number[] }>('DELETE', `${BASE}/completed`);
 }
+
+/** The calls the island's store makes (a parameter of TodoStore, so tests can script them). */
+export const todoApi = { listTodos, createTodo, updateTodo, deleteTodo, completeAll, clearCompleted };
 
 async function request<T>(
   method: string,

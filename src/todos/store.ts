@@ -18,8 +18,7 @@
  * converge; it only applies when no change of ours is under way, or it would undo one on screen.
  */
 import type { Todo } from './model.ts';
-import * as client from './client.ts';
-import { ApiError } from './client.ts';
+import { ApiError, todoApi, type TodoPatch } from './client.ts';
 import { announce, failed, failureMessage, type TodoMessage } from './messages.ts';
 import { RequestSequencer } from './request-sequencer.ts';
 
@@ -39,10 +38,7 @@ export interface TodoState {
 }
 
 /** The API calls the store makes; injectable so the rules can be tested without a server. */
-export type TodoApi = Pick<
-  typeof client,
-  'listTodos' | 'createTodo' | 'updateTodo' | 'deleteTodo' | 'completeAll' | 'clearCompleted'
->;
+export type TodoApi = typeof todoApi;
 
 
 /** Owns the list of todos and every way it can change. */
@@ -66,7 +62,7 @@ export class TodoStore {
   private nextTempId = -1;
   private messageId = 0;
 
-  constructor(initialTodos: Todo[], api: TodoApi = client, initialError: string | null = null) {
+  constructor(initialTodos: Todo[], api: TodoApi = todoApi, initialError: string | null = null) {
     this.api = api;
     for (const todo of initialTodos) this.confirmed.set(todo.id, todo);
     this.state = {
@@ -231,7 +227,7 @@ export class TodoStore {
     await this.requests.waitForTurn();
     const item = this.find(key);
     const base = this.confirmed.get(id);
-    const patch: client.TodoPatch = {};
+    const patch: TodoPatch = {};
     if (item && base) {
       if (item.completed !== base.completed) patch.completed = item.completed;
       if (item.content !== base.content) patch.content = item.content;
