@@ -61,6 +61,19 @@ describe('refusals name the problem and the fix', () => {
     expect(output).not.toMatch(STACK);
   });
 
+  it('a port already in use: says so and how to choose another', async () => {
+    const running = await startAppServer({ env: { DATA_DIR: tempDir() } });
+    try {
+      const { code, output } = await runAppServerExpectingExit({ ...BASE_ENV, DATA_DIR: tempDir(), PORT: String(running.port) });
+      expect(code).toBe(1);
+      expect(output).toContain(`port ${running.port} on 127.0.0.1 is already in use`);
+      expect(output).toContain(`PORT=${running.port + 1}`);
+      expect(output).not.toMatch(STACK);
+    } finally {
+      await running.stop();
+    }
+  });
+
   it.each([
     ['PORT=abc', { PORT: 'abc' }, 'PORT=abc is not a whole number: use a whole number from 0 to 65535, e.g. PORT=4321'],
     ['SHUTDOWN_GRACE_MS=-1', { SHUTDOWN_GRACE_MS: '-1' }, 'SHUTDOWN_GRACE_MS=-1 is too small: use a whole number of milliseconds'],

@@ -72,7 +72,10 @@ export interface AppConfig extends DatabaseConfig {
    * and when LOCAL_MODE_ON_NETWORK=1 put local mode on a network address.
    */
   mailbox: boolean;
-  /** How long in-flight requests get after SIGTERM/SIGINT (SHUTDOWN_GRACE_MS, default 10000). */
+  /**
+   * How long in-flight requests get after SIGTERM/SIGINT before their connections are cut
+   * (SHUTDOWN_GRACE_MS, default 10000; keep it below the orchestrator's kill timeout, e.g. Kubernetes' 30 s).
+   */
   shutdownGraceMs: number;
   /** The build to serve (DIST_DIR, absolute), or undefined for dist/ beside src/. */
   distDir: string | undefined;
