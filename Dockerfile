@@ -7,6 +7,9 @@
 #   docker run -p 4321:4321 -e DATABASE_URL=... -e AUTH_SECRET=... -e SITE_URL=... \
 #     -e RESEND_API_KEY=... -e EMAIL_FROM=... astro-todos
 
+# Node 24: the version the `node` dev dependency pins (package.json), which every npm script runs on
+# outside the container. The runtime stage has no dev dependencies, so the image's own Node runs
+# the server; keep the two majors equal (tests/unit/newcomer.test.ts checks).
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 # 1. Every dependency (the build needs Astro's toolchain).
@@ -31,7 +34,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
-# 4. The runtime: Node 24 runs src/server/index.ts directly (built-in type stripping); code is owned by
+# 4. The runtime: the image's Node 24 runs src/server/index.ts directly (built-in type stripping,
+#    which Node 20 lacks: outside the image use npm run serve); code is owned by
 #    root and read-only to the app; only the local-mode data directory is writable.
 #    HOST=0.0.0.0 listens on the container's network, so the image needs DATABASE_URL (and
 #    AUTH_SECRET, SITE_URL, a mail transport): started without it, it refuses to start (exit 1)

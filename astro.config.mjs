@@ -8,13 +8,15 @@ import auth from 'auth-astro';
 import { authAstroWithoutBuildEnv } from '#build/auth-astro-without-build-env.ts';
 import { clientBoundary } from '#build/client-boundary.ts';
 import { imageEndpointOff } from '#build/image-endpoint-off.ts';
+import { localDevServer } from '#build/local-dev-server.ts';
 import { precompress } from '#build/precompress.ts';
 
 /**
  * Canonical URLs, Open Graph URLs and the sitemap are written into prerendered pages at build
  * time, so they need the public URL then: SITE_URL from the build environment, else localhost.
  * (The server itself reads SITE_URL again at runtime for magic links.) Build with the same
- * SITE_URL you deploy with.
+ * SITE_URL you deploy with. This is the one variable read outside src/lib/config: the runtime
+ * configuration module would also demand the server's secrets, which a build must not need.
  */
 const BUILD_SITE = (process.env.SITE_URL || 'http://localhost:4321').replace(/\/+$/, '');
 
@@ -44,6 +46,8 @@ export default defineConfig({
       },
     }),
     imageEndpointOff(),
+    // astro dev: local mode's links follow the port served; one process owns the data directory.
+    localDevServer(),
     precompress(),
   ],
   server: { port: 4321 },
@@ -74,6 +78,17 @@ export default defineConfig({
   vite: {
     // clientBoundary: the build fails if an island's bundle pulls in server-only code.
     plugins: [authAstroWithoutBuildEnv(), clientBoundary()],
+    build: {
+      rolldownOptions: {
+        // Astro marks MDX content modules with its own "use astro:head-inject" directive, which the
+        // bundler warns it may drop; Astro reads it before bundling, so the warning (on every
+        // build) says nothing to act on. Every other warning still shows.
+        onwarn(warning, warn) {
+          if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && warning.message.includes('astro:head-inject')) return;
+          warn(warning);
+        },
+      },
+    },
     ssr: {
       // PGlite loads its WebAssembly and data files relative to its own module: keep it in node_modules.
       external: ['@electric-sql/pglite'],

@@ -1,43 +1,68 @@
 /**
  * `npm run admin -- <command>`: operator tasks on the configured database (DATABASE_URL, or the
- * local PGlite under DATA_DIR; stop the local server first, PGlite is single-process).
- *
- *   users                          list users: todos, live sessions, last sign-in
- *   revoke-sessions <email>        sign the user out everywhere
- *   delete-user <email> --yes      delete the user with their todos and sessions
- *   prune                          delete expired sessions, sign-in links and codes, rate-limit rows
+ * local PGlite under DATA_DIR, which a running local server holds: the tool then refuses, naming it).
+ * `npm run admin -- --help` for the commands.
  */
-import { openDatabaseFromEnv } from '#lib/db/index.server.ts';
+import { ConfigError, loadDatabaseConfig, type DatabaseConfig } from '#lib/config/config.server.ts';
+import { openDatabaseFromEnv, type Database } from '#lib/db/index.server.ts';
+import { DataDirLockedError } from '#lib/db/data-lock.server.ts';
+import { explainConnectionFailure } from '#lib/db/errors.server.ts';
 import { deleteUser, listUsers, revokeSessions, UnknownUserError } from '#lib/account/admin.server.ts';
 import { pruneExpired } from '#lib/account/prune.server.ts';
-import { defaultMigrationsDir, migrationStatus, readMigrations } from '#lib/db/migrate.server.ts';
+import { MigrationChangedError, migrationStatus, readMigrations } from '#lib/db/migrate.server.ts';
 
-const USAGE = `Usage: npm run admin -- <command>
+const USAGE = `Usage: npm run admin -- <command> [arguments]
 
-  users                        list users with todo counts, live sessions and last sign-in
+Acts on the configured database: the Postgres database in DATABASE_URL when it is set, otherwise
+the local database in DATA_DIR (default .data; stop the local server first, it holds that
+directory). Pending migrations must be applied first (npm run db:migrate).
+
+Commands:
+  users [--json]               list users with todo counts, live sessions, last sign-in and creation
+                               time (--json: as a JSON array)
   revoke-sessions <email>      end every session of the user (signed out everywhere)
   delete-user <email> --yes    delete the user, their todos, sessions and pending sign-in links and codes
   prune                        delete expired sessions, sign-in links and codes, rate-limit rows
+  help                         this text (also --help or -h)
+
+Examples:
+  npm run admin -- users --json
+  DATABASE_URL='postgres://…' npm run admin -- revoke-sessions ada@example.com
+
+Exit status: 0 done, 1 failed (unknown user, database error), 2 misuse.
 `;
 
-const [command, ...rest] = process.argv.slice(2);
-const args = rest.filter((arg) => !arg.startsWith('--'));
-const flags = new Set(rest.filter((arg) => arg.startsWith('--')));
+const COMMANDS = ['users', 'prune', 'revoke-sessions', 'delete-user'];
+const HELP = new Set(['help', '--help', '-h']);
+const argv = process.argv.slice(2);
+const [command, ...rest] = argv;
+const args = rest.filter((arg) => !arg.startsWith('-'));
+const flags = new Set(rest.filter((arg) => arg.startsWith('-')));
+// `npm run admin --help` (without `--`) is npm's own flag: npm prints its help for `run` and never
+// starts this script; with `--` the flag arrives here.
+const wantsHelp = argv.some((arg) => HELP.has(arg));
+
+/** Which database a command is about to change, in words (to stderr: stdout stays parseable). */
+function describeDatabase(cfg: DatabaseConfig): string {
+  if (cfg.mode === 'local') return `the local database in ${cfg.dataDir}`;
+  const url = new URL(cfg.databaseUrl!);
+  return `the Postgres database ${url.pathname.replace(/^\//, '') || 'postgres'} at ${url.hostname}`;
+}
 
 const when = (date: Date | null) => (date ? date.toISOString().replace(/\.\d{3}Z$/, 'Z') : 'never');
 
 /** Returns the process exit code: 0 done, 1 failed (unknown user, database error), 2 misuse. */
 async function run(): Promise<number> {
+  if (wantsHelp) {
+    console.log(USAGE);
+    return 0;
+  }
   if (!command) {
     console.error(USAGE);
     return 2;
   }
-  if (command === 'help' || flags.has('--help')) {
-    console.log(USAGE);
-    return 0;
-  }
   const needsEmail = command === 'revoke-sessions' || command === 'delete-user';
-  if (!['users', 'prune', 'revoke-sessions', 'delete-user'].includes(command)) {
+  if (!COMMANDS.includes(command)) {
     console.error(`Unknown command: ${command}\n\n${USAGE}`);
     return 2;
   }
@@ -50,11 +75,19 @@ async function run(): Promise<number> {
     return 2;
   }
 
-  const database = await openDatabaseFromEnv();
+  let cfg: DatabaseConfig | undefined;
+  let database: Database | undefined;
   try {
-    const { pending } = await migrationStatus(database, readMigrations(defaultMigrationsDir()));
+    cfg = loadDatabaseConfig();
+    console.error(`admin ${command}: ${describeDatabase(cfg)}`);
+    database = await openDatabaseFromEnv(cfg);
+    const { pending, changed } = await migrationStatus(database, readMigrations(cfg.migrationsDir));
     if (pending.length > 0) {
       console.error(`The database has ${pending.length} pending migration(s); run npm run db:migrate first.`);
+      return 1;
+    }
+    if (changed.length > 0) {
+      console.error(`Applied migration(s) edited since they ran: ${changed.join(', ')}; npm run db:migrate -- --status explains.`);
       return 1;
     }
     switch (command) {
@@ -92,11 +125,13 @@ async function run(): Promise<number> {
     }
     return 0;
   } catch (error) {
+    const known = error instanceof UnknownUserError || error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof MigrationChangedError;
+    const explained = cfg && explainConnectionFailure(error, cfg);
     if (error instanceof UnknownUserError) console.error(error.message);
-    else console.error(`admin ${command} failed: ${error instanceof Error ? error.message : String(error)}`);
+    else console.error(`admin ${command} failed: ${known ? error.message : (explained ?? (error instanceof Error ? error.message : String(error)))}`);
     return 1;
   } finally {
-    await database.end();
+    await database?.end();
   }
 }
 

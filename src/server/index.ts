@@ -7,26 +7,24 @@
  * Runs outside the Vite bundle with Node's built-in TypeScript support; the bundled routes share
  * the database pool with it through `globalThis` (see src/lib/db/index.server.ts).
  */
+import { existsSync } from 'node:fs';
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ConfigError, loadConfig } from '#lib/config/config.server.ts';
+import { config, ConfigError, loadConfig, recordServedPort, type AppConfig } from '#lib/config/config.server.ts';
 import { db } from '#lib/db/index.server.ts';
+import { DataDirLockedError } from '#lib/db/data-lock.server.ts';
+import { explainConnectionFailure } from '#lib/db/errors.server.ts';
 import { liveness, readiness, type Probe } from './health.ts';
 import { log } from '#lib/log/log.server.ts';
 import { describeTransport } from '#lib/mail/index.server.ts';
-import { defaultMigrationsDir, migrate, readMigrations } from '#lib/db/migrate.server.ts';
+import { migrate, MigrationChangedError, migrationsAppliedByThisProcess, readMigrations } from '#lib/db/migrate.server.ts';
 import { logRequest, requestId } from './request-log.ts';
 import { answeredHostnames } from './host-check.ts';
 import { securityHeadersFor } from '#lib/http/security-headers.ts';
 import { createServingLayer } from './serving.ts';
 import { startPruneTimer } from '#lib/account/prune.server.ts';
-
-/**
- * In-flight requests get this long after SIGTERM/SIGINT before their connections are cut
- * (SHUTDOWN_GRACE_MS; keep it below the orchestrator's kill timeout, e.g. Kubernetes' 30 s).
- */
-const SHUTDOWN_GRACE_MS = Number(process.env.SHUTDOWN_GRACE_MS) > 0 ? Number(process.env.SHUTDOWN_GRACE_MS) : 10_000;
 
 // A stray rejection or exception is a bug to log with its stack, not a reason to drop every
 // in-flight request of this instance.
@@ -50,15 +48,19 @@ async function main() {
     log.warn(`[server] LOCAL_MODE_ON_NETWORK=1: local mode listens on ${cfg.host}; the dev mailbox is off (404), sign-in links appear in this log only`);
   }
 
-  const migrationsDir = defaultMigrationsDir();
-  const migrations = readMigrations(migrationsDir);
-  const applied = await migrate(db, migrationsDir);
-  log.info(`[server] database schema up to date (${migrations.length} migrations, ${applied.length} applied now)`);
-
   // The build to serve: dist/ beside src/, or DIST_DIR (two builds side by side, e.g. blue/green).
-  const distDir = process.env.DIST_DIR
-    ? pathToFileURL(path.resolve(process.env.DIST_DIR) + path.sep)
-    : new URL('../../dist/', import.meta.url);
+  const distDir = cfg.distDir ? pathToFileURL(cfg.distDir + path.sep) : new URL('../../dist/', import.meta.url);
+  if (!existsSync(new URL('server/entry.mjs', distDir))) {
+    refuseToStart(
+      `there is no build in ${fileURLToPath(distDir)}: run npm run build first (npm start builds and serves)` +
+        (cfg.distDir ? ', or point DIST_DIR at a build directory' : ''),
+    );
+  }
+
+  const migrations = readMigrations(cfg.migrationsDir);
+  await migrate(db, cfg.migrationsDir).catch((error: unknown) => refuseOnDatabaseError(error, cfg));
+  log.info(`[server] ${describeSchema(migrations.length, migrationsAppliedByThisProcess())}`);
+
   // The adapter's standalone entry would start its own server on import; we start ours instead.
   process.env.ASTRO_NODE_AUTOSTART = 'disabled';
   // React (an external module of the build) picks its development build unless told otherwise,
@@ -118,20 +120,27 @@ async function main() {
   server.headersTimeout = 20_000; // a client must send its headers within this
   server.requestTimeout = 60_000; // ...and its whole request within this (slow-upload bound)
 
-  const { port, host } = cfg;
+  const { host } = cfg;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, resolve);
+    server.listen(cfg.port, host, resolve);
+  }).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    refuseToStart(`port ${cfg.port} on ${host} is already in use (another server, or npm run dev?): stop it, or choose another port, e.g. PORT=${cfg.port + 1}`);
   });
+  // The port actually bound (PORT=0 picks a free one): local mode's links and redirects follow it.
+  const port = (server.address() as AddressInfo).port;
+  recordServedPort(port);
+  const siteUrl = config().siteUrl;
   const shownHost = host === '127.0.0.1' || host === '::' || host === '0.0.0.0' ? 'localhost' : host;
   // Expired links, codes, sessions and rate-limit windows go hourly (also: npm run db:prune).
   startPruneTimer(db);
-  log.info(`[server] listening on http://${shownHost}:${port} (site URL ${cfg.siteUrl})`);
+  log.info(`[server] listening on http://${shownHost}:${port} (site URL ${siteUrl})`);
 
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info(`[server] ${signal}: finishing in-flight requests (up to ${SHUTDOWN_GRACE_MS / 1000} s)`);
+    log.info(`[server] ${signal}: finishing in-flight requests (up to ${cfg.shutdownGraceMs / 1000} s)`);
     // close() stops accepting and ends idle keep-alive connections; busy ones end after their
     // response (Node answers them with `Connection: close`), or are cut when the grace runs out.
     const closed = new Promise((resolve) => server.close(resolve));
@@ -139,7 +148,7 @@ async function main() {
     const timer = setTimeout(() => {
       log.warn('[server] grace period over: closing the remaining connections');
       server.closeAllConnections();
-    }, SHUTDOWN_GRACE_MS);
+    }, cfg.shutdownGraceMs);
     timer.unref();
     await closed;
     await db.end().catch((error: unknown) => log.error('[server] closing the database failed', error));
@@ -148,6 +157,28 @@ async function main() {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** Stops before serving, with a message saying what to do (no stack: nothing here is a bug). */
+function refuseToStart(reason: string): never {
+  // Plain text like the configuration errors above: a person reads this, not a log pipeline.
+  console.error(`[server] ${reason}\nThe server did not start.`);
+  process.exit(1);
+}
+
+/** Startup database failures an operator can fix, explained; anything else is a bug to show whole. */
+function refuseOnDatabaseError(error: unknown, cfg: AppConfig): never {
+  if (error instanceof DataDirLockedError || error instanceof MigrationChangedError) refuseToStart(error.message);
+  const explained = explainConnectionFailure(error, cfg);
+  if (explained) refuseToStart(explained);
+  throw error;
+}
+
+/** What the migration step did, truthfully (local mode migrates as the database opens). */
+function describeSchema(total: number, applied: string[]): string {
+  if (applied.length === 0) return `database schema up to date (${total} migrations, none pending)`;
+  if (applied.length === total) return `database schema created (${total} migrations applied to a new database)`;
+  return `database schema migrated: applied ${applied.join(', ')} (${total} migrations in all)`;
 }
 
 main().catch((error: unknown) => {

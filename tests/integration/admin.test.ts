@@ -104,8 +104,11 @@ describe.each(BACKENDS)('admin queries on %s', (backend) => {
 });
 
 describe('npm run admin on postgres', () => {
-  let database: Database;
-  afterEach(async () => database?.end());
+  let database: Database | undefined;
+  afterEach(async () => {
+    await database?.end();
+    database = undefined;
+  });
 
   const admin = async (url: string, ...args: string[]) => {
     const env = { PATH: process.env.PATH, DATABASE_URL: url, NEON_WS_PROXY: inject('postgres').wsProxy };
@@ -142,5 +145,32 @@ describe('npm run admin on postgres', () => {
     expect(await admin(url, 'frobnicate')).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown command: frobnicate') });
     expect(await admin(url, 'revoke-sessions')).toMatchObject({ code: 2, stderr: expect.stringContaining('exactly one email') });
     expect(await count(database, 'users')).toBe(1);
+  });
+
+  it.each([['--help'], ['help'], ['-h'], ['users', '--help']])('admin %s prints the usage (commands, --json, which database) and exits 0', async (...args) => {
+    const result = await admin('postgres://unused@127.0.0.1:1/none', ...args);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: npm run admin -- <command>/);
+    expect(result.stdout).toContain('users [--json]');
+    expect(result.stdout).toMatch(/DATABASE_URL[\s\S]*DATA_DIR/);
+  });
+
+  it('npm run admin -- --help goes through npm to the same usage', async () => {
+    const result = await new Promise<{ code: number; stdout: string }>((resolve) => {
+      execFile('npm', ['run', '--silent', 'admin', '--', '--help'], { cwd: ROOT, env: { PATH: process.env.PATH } }, (error, stdout) =>
+        resolve({ code: error ? Number(error.code) : 0, stdout }),
+      );
+    });
+    expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining('users [--json]') });
+  });
+
+  it('names the database it acts on (on stderr, so --json output stays parseable)', async () => {
+    const fresh = await emptyDatabase('postgres');
+    database = fresh.database;
+    await migrate(database, MIGRATIONS_DIR);
+    const result = await admin(fresh.url!, 'users', '--json');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual([]);
+    expect(result.stderr).toContain(`admin users: the Postgres database ${new URL(fresh.url!).pathname.slice(1)} at 127.0.0.1`);
   });
 });

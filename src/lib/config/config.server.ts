@@ -1,17 +1,22 @@
 /**
  * Runtime configuration, parsed once from `process.env`.
  *
+ * The one place environment variables are read (their rules and wording: variables.server.ts).
+ * Two exceptions, each with its reason where it is read: astro.config.mjs reads SITE_URL at build
+ * time (prerendered pages carry canonical URLs), and scripts/bench.ts and scripts/lighthouse.ts
+ * read their own measuring knobs (BENCH_*, LIGHTHOUSE_*), which are not the app's configuration.
+ *
  * Read at runtime on purpose: Astro 6+ inlines `import.meta.env` into the build, which would bake
  * secrets into `dist/`. Every problem is reported at once, naming the variable and what it should
  * look like, so a misconfigured server stops at startup instead of failing on the first request.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { makePrivateDir } from '#lib/db/private-data.server.ts';
 import { isLoopbackListenHost } from '#lib/http/loopback.ts';
-import { SITE_NAME } from '#lib/content/site.ts';
+import { databaseVariables, explainIssues, serverVariables } from './variables.server.ts';
 
 export type MailTransport =
   | { kind: 'resend'; apiKey: string; from: string; apiUrl: string }
@@ -37,14 +42,21 @@ export interface ClientIpSettings {
   hops: number;
 }
 
-export interface AppConfig {
+/** What the database needs: all the command-line tools (db:migrate, admin) read. */
+export interface DatabaseConfig {
   /** `local`: no DATABASE_URL, so embedded PGlite, generated secret and the dev mailbox. */
   mode: 'local' | 'remote';
   databaseUrl: string | undefined;
   /** `host:port/path` of a WebSocket-to-TCP proxy, for the Neon driver against a plain Postgres. */
   neonWsProxy: string | undefined;
   poolMax: number;
+  /** Local mode's data directory (absolute). */
   dataDir: string;
+  /** Where migration files are read from (absolute; MIGRATIONS_DIR, default db/migrations). */
+  migrationsDir: string;
+}
+
+export interface AppConfig extends DatabaseConfig {
   authSecret: string;
   /** Public origin magic links are built from, e.g. `https://todos.example.com` (no trailing slash). */
   siteUrl: string;
@@ -60,86 +72,79 @@ export interface AppConfig {
    * and when LOCAL_MODE_ON_NETWORK=1 put local mode on a network address.
    */
   mailbox: boolean;
+  /**
+   * How long in-flight requests get after SIGTERM/SIGINT before their connections are cut
+   * (SHUTDOWN_GRACE_MS, default 10000; keep it below the orchestrator's kill timeout, e.g. Kubernetes' 30 s).
+   */
+  shutdownGraceMs: number;
+  /** The build to serve (DIST_DIR, absolute), or undefined for dist/ beside src/. */
+  distDir: string | undefined;
 }
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const optionalString = z
-  .string()
-  .trim()
-  .transform((value) => (value === '' ? undefined : value))
-  .optional();
-
-/** A whole number within bounds, with a default when unset or empty. */
-const intVar = (fallback: number, min: number, max: number) =>
-  optionalString
-    .transform((value) => value ?? String(fallback))
-    .pipe(z.coerce.number<string>().int('must be a whole number').min(min).max(max));
-
-const envSchema = z.object({
-  DATABASE_URL: optionalString.pipe(
-    z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// connection string')
-      .optional(),
-  ),
-  NEON_WS_PROXY: optionalString.pipe(
-    z
-      .string()
-      .regex(/^[^\s/:]+:\d+(\/\S*)?$/, 'must look like host:port/v1 (no scheme)')
-      .optional(),
-  ),
-  DATABASE_POOL_MAX: intVar(10, 1, 100),
-  DATA_DIR: optionalString.pipe(z.string().default('.data')),
-  AUTH_SECRET: optionalString.pipe(
-    z.string().min(32, 'must be at least 32 characters (try: openssl rand -base64 33)').optional(),
-  ),
-  SITE_URL: optionalString.pipe(
-    z
-      .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL such as https://todos.example.com' })
-      .optional(),
-  ),
-  RESEND_API_KEY: optionalString,
-  SMTP_URL: optionalString.pipe(
-    z.string().regex(/^smtps?:\/\/\S+$/, 'must look like smtp://user:pass@host:587 or smtps://user:pass@host:465').optional(),
-  ),
-  RESEND_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).default('https://api.resend.com')),
-  EMAIL_FROM: optionalString,
-  SITE_NAME: optionalString.pipe(z.string().default(SITE_NAME)),
-  PORT: intVar(4321, 0, 65535),
-  HOST: optionalString.pipe(z.string().default('127.0.0.1')),
-  LOCAL_MODE_ON_NETWORK: optionalString.pipe(
-    z
-      .enum(['1', '0', 'true', 'false'], { error: 'must be 1 (or true) to allow it, 0 (or false) or unset to refuse' })
-      .optional()
-      .transform((value) => value === '1' || value === 'true'),
-  ),
-  SIGN_IN_LINK_MINUTES: intVar(15, 1, 24 * 60),
-  SIGN_IN_EMAILS_PER_ADDRESS: intVar(3, 1, 1000),
-  SIGN_IN_EMAILS_PER_IP: intVar(20, 1, 100_000),
-  CLIENT_IP_HEADER: optionalString.pipe(
-    z
-      .string()
-      .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be one HTTP header name, e.g. x-forwarded-for')
-      .transform((name) => name.toLowerCase())
-      .optional(),
-  ),
-  CLIENT_IP_HOPS: intVar(1, 1, 10),
-});
-
 type Env = Record<string, string | undefined>;
 
-/** Parses and checks the environment; throws a ConfigError naming every bad variable. */
-export function loadConfig(env: Env = process.env): AppConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+const databaseSchema = z.object(databaseVariables);
+const serverSchema = z.object(serverVariables);
+
+function parse<S extends z.ZodType>(schema: S, env: Env): z.output<S> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) throw invalid(explainIssues(parsed.error.issues, env));
+  return parsed.data;
+}
+
+function invalid(problems: string[]): ConfigError {
+  return new ConfigError(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+}
+
+/** The database slice of the configuration, checked by the same rules the server uses. */
+export function loadDatabaseConfig(env: Env = process.env): DatabaseConfig {
+  const e = parse(databaseSchema, env);
+  return databaseConfigFrom(e);
+}
+
+function databaseConfigFrom(e: z.output<typeof databaseSchema>): DatabaseConfig {
+  const migrationsDir = path.resolve(e.MIGRATIONS_DIR);
+  if (!isDirectory(migrationsDir)) {
+    throw invalid([
+      `MIGRATIONS_DIR=${e.MIGRATIONS_DIR}: there is no directory ${migrationsDir} (relative paths start at the working directory, ` +
+        `${process.cwd()}): run from the project root, or point MIGRATIONS_DIR at the db/migrations folder of this build`,
+    ]);
   }
-  const e = parsed.data;
-  const mode = e.DATABASE_URL ? 'remote' : 'local';
+  return {
+    mode: e.DATABASE_URL ? 'remote' : 'local',
+    databaseUrl: e.DATABASE_URL,
+    neonWsProxy: e.NEON_WS_PROXY,
+    poolMax: e.DATABASE_POOL_MAX,
+    dataDir: path.resolve(e.DATA_DIR),
+    migrationsDir,
+  };
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export interface LoadOptions {
+  /**
+   * The port this process actually serves on, when known (PORT=0, or a dev server that moved to
+   * a free port): in local mode without SITE_URL, links and redirects must point there.
+   */
+  servedPort?: number | undefined;
+}
+
+/** Parses and checks the environment; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: Env = process.env, options: LoadOptions = {}): AppConfig {
+  const e = parse(serverSchema, env);
+  const database = databaseConfigFrom(e);
+  const { mode } = database;
   const problems: string[] = [];
 
   if (mode === 'remote') {
@@ -163,17 +168,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if ((e.RESEND_API_KEY || e.SMTP_URL) && !e.EMAIL_FROM) {
     problems.push('EMAIL_FROM is required with RESEND_API_KEY or SMTP_URL, e.g. "Todos <login@example.com>" (for Resend, on a verified domain)');
   }
-  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  if (problems.length > 0) throw invalid(problems);
 
-  const dataDir = path.resolve(e.DATA_DIR);
+  const port = options.servedPort ?? e.PORT;
   return {
-    mode,
-    databaseUrl: e.DATABASE_URL,
-    neonWsProxy: e.NEON_WS_PROXY,
-    poolMax: e.DATABASE_POOL_MAX,
-    dataDir,
-    authSecret: e.AUTH_SECRET ?? localSecret(dataDir),
-    siteUrl: (e.SITE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    ...database,
+    authSecret: e.AUTH_SECRET ?? localSecret(database.dataDir),
+    siteUrl: (e.SITE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     mail: mailTransport(e),
     siteName: e.SITE_NAME,
     signIn: {
@@ -186,10 +187,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     host: e.HOST,
     port: e.PORT,
     mailbox: mode === 'local' && !onNetwork,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    distDir: e.DIST_DIR ? path.resolve(e.DIST_DIR) : undefined,
   };
 }
 
-function mailTransport(e: z.infer<typeof envSchema>): MailTransport {
+function mailTransport(e: z.output<typeof serverSchema>): MailTransport {
   if (e.RESEND_API_KEY && e.EMAIL_FROM) {
     return { kind: 'resend', apiKey: e.RESEND_API_KEY, from: e.EMAIL_FROM, apiUrl: e.RESEND_API_URL };
   }
@@ -213,10 +216,24 @@ function localSecret(dataDir: string): string {
   return secret;
 }
 
-let cached: AppConfig | undefined;
+/**
+ * The port this process serves on, shared through `globalThis`: the server entry (or, under
+ * `astro dev`, the integration in astro.config.mjs) learns it once listening, and the bundled
+ * routes, which load their own copy of this module, read it here.
+ */
+const SERVED_PORT = Symbol.for('astro-neon-authjs.served-port');
+type GlobalWithPort = typeof globalThis & { [SERVED_PORT]?: number };
 
-/** The process-wide configuration, parsed on first use. */
+/** Records the port actually bound, so local mode's site URL follows it (see LoadOptions). */
+export function recordServedPort(port: number): void {
+  (globalThis as GlobalWithPort)[SERVED_PORT] = port;
+}
+
+let cached: { config: AppConfig; servedPort: number | undefined } | undefined;
+
+/** The process-wide configuration, parsed on first use (again if the served port became known). */
 export function config(): AppConfig {
-  cached ??= loadConfig();
-  return cached;
+  const servedPort = (globalThis as GlobalWithPort)[SERVED_PORT];
+  if (cached?.servedPort !== servedPort || !cached) cached = { config: loadConfig(process.env, { servedPort }), servedPort };
+  return cached.config;
 }

@@ -11,8 +11,7 @@
  * shutdown. Nothing connects on import; the first query opens the connection, which keeps
  * prerendering at build time free of database work.
  */
-import path from 'node:path';
-import { config } from '#lib/config/config.server.ts';
+import { config, loadDatabaseConfig, type DatabaseConfig } from '#lib/config/config.server.ts';
 import { openNeon } from './neon.server.ts';
 import { openLocalDatabase, openPglite } from './pglite.server.ts';
 import type { Database, DatabaseOptions } from './types.ts';
@@ -25,17 +24,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 /**
- * The configured database for command-line tools (migrations, admin). Needs only DATABASE_URL (or
- * DATA_DIR in local mode), not the web server's secret and mail settings, so a release step can
- * run with database credentials alone. Local mode migrates as it opens, like the server does.
+ * The configured database for command-line tools (migrations, admin): the database slice of the
+ * configuration (DATABASE_URL, or DATA_DIR in local mode), not the web server's secret and mail
+ * settings, so a release step can run with database credentials alone. At most 2 connections.
+ * Local mode migrates as it opens, like the server does.
  */
-export async function openDatabaseFromEnv(env: Record<string, string | undefined> = process.env): Promise<Database> {
-  const url = env.DATABASE_URL?.trim();
-  if (url) {
-    if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_URL must be a postgres:// or postgresql:// connection string');
-    return openDatabase({ url, wsProxy: env.NEON_WS_PROXY?.trim() || undefined, poolMax: 2 });
-  }
-  return openLocalDatabase(path.resolve(env.DATA_DIR?.trim() || '.data'));
+export async function openDatabaseFromEnv(cfg: DatabaseConfig = loadDatabaseConfig()): Promise<Database> {
+  if (cfg.mode === 'remote') return openDatabase({ url: cfg.databaseUrl, wsProxy: cfg.neonWsProxy, poolMax: Math.min(cfg.poolMax, 2) });
+  return openLocalDatabase(cfg.dataDir, cfg.migrationsDir);
 }
 
 const GLOBAL_KEY = Symbol.for('astro-neon-authjs.db');
@@ -47,7 +43,7 @@ async function openFromConfig(): Promise<Database> {
   if (cfg.mode === 'remote') {
     return openDatabase({ url: cfg.databaseUrl, wsProxy: cfg.neonWsProxy, poolMax: cfg.poolMax });
   }
-  return openLocalDatabase(cfg.dataDir);
+  return openLocalDatabase(cfg.dataDir, cfg.migrationsDir);
 }
 
 function shared(): Promise<Database> {

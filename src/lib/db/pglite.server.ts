@@ -5,7 +5,8 @@
 import path from 'node:path';
 import type { PGlite, Results } from '@electric-sql/pglite';
 import { makePrivateDir, makeTreePrivate, privatePgliteFs } from './private-data.server.ts';
-import { defaultMigrationsDir, migrate } from './migrate.server.ts';
+import { lockDataDir, releaseDataDir } from './data-lock.server.ts';
+import { migrate } from './migrate.server.ts';
 import type { Database, QueryResult } from './types.ts';
 
 /**
@@ -52,12 +53,25 @@ export async function openPglite(dataDir: string): Promise<Database> {
 }
 
 /**
- * Local mode: PGlite under `<dataRoot>/pglite`, migrated; the data root is the owner's only. The one
- * way both the server (openFromConfig) and the command-line tools (openDatabaseFromEnv) open it.
+ * Local mode: PGlite under `<dataRoot>/pglite`, migrated; the data root is the owner's only, and
+ * this process's alone while it is open (data-lock.server.ts). The one way both the server
+ * (openFromConfig) and the command-line tools (openDatabaseFromEnv) open it.
  */
-export async function openLocalDatabase(dataRoot: string): Promise<Database> {
+export async function openLocalDatabase(dataRoot: string, migrationsDir: string): Promise<Database> {
   makePrivateDir(dataRoot);
+  lockDataDir(dataRoot);
   const database = await openPglite(path.join(dataRoot, 'pglite'));
-  await migrate(database, defaultMigrationsDir());
-  return database;
+  try {
+    await migrate(database, migrationsDir);
+  } catch (error) {
+    await database.end();
+    throw error;
+  }
+  return {
+    ...database,
+    async end() {
+      await database.end();
+      releaseDataDir(dataRoot);
+    },
+  };
 }
