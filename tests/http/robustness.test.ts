@@ -6,7 +6,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AppServer } from '../support/app-server.ts';
 import { emptyDatabase } from '../support/databases.ts';
-import { startFakeResend } from '../support/fake-resend.ts';
+import { startFakeResend } from '#scripts/support/fake-resend.ts';
 import { HttpClient } from '../support/http-client.ts';
 import { startPostgresApp } from '../support/postgres-app.ts';
 import { startApp, type RunningApp } from '../support/running-app.ts';

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TODO_LIMIT } from '#todos/schema.server.ts';
 import { HttpClient } from '../support/http-client.ts';
 import { APP_MODES, type RunningApp } from '../support/running-app.ts';
-import { addTodo as add, appWithTwoUsers, listTodos as list, uniqueEmail, type TodoJson } from './todo-users.ts';
+import { addTodo as add, appWithTwoUsers, listTodos as list, type TodoJson } from '../support/todo-users.ts';
+import { uniqueEmail } from '../support/users.ts';
 
 
 describe.each(APP_MODES)('bulk todo API (%s)', (mode) => {
