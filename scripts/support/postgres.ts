@@ -72,6 +72,8 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   let child: ChildProcess | undefined;
 
   const start = async () => {
+    // Flag and value pairs read best side by side.
+    // prettier-ignore
     const args = [
       '-D', dataDir, '-p', String(port), '-h', '127.0.0.1', '-k', root,
       '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',

@@ -40,7 +40,10 @@ export async function startAppServer(options: StartOptions = {}): Promise<AppSer
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
 
-  await waitUntilReady(child, () => output.includes('[server] listening on'), { what: 'App server', output: () => output });
+  await waitUntilReady(child, () => output.includes('[server] listening on'), {
+    what: 'App server',
+    output: () => output,
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     url: `http://127.0.0.1:${port}`,
@@ -62,10 +65,16 @@ export async function startAppServer(options: StartOptions = {}): Promise<AppSer
 }
 
 /** Runs the server entry and returns how it exited (for configurations that must refuse to start). */
-export async function runAppServerExpectingExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+export async function runAppServerExpectingExit(
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
   const base: Record<string, string> = {};
   for (const name of INHERITED) if (process.env[name]) base[name] = process.env[name];
-  const child = spawn(process.execPath, ['src/server/index.ts'], { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['src/server/index.ts'], {
+    cwd: ROOT,
+    env: { ...base, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -7,8 +7,6 @@ export const uniqueEmail = (name: string) => `${name}.${Date.now()}.${counter++}
 
 /** Inserts a user row and returns its id. */
 export async function newUser(database: Database, email: string): Promise<number> {
-  const { rows } = await database.query<{ id: number }>('INSERT INTO users (email) VALUES ($1) RETURNING id', [
-    email,
-  ]);
+  const { rows } = await database.query<{ id: number }>('INSERT INTO users (email) VALUES ($1) RETURNING id', [email]);
   return rows[0]!.id;
 }
