@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * `npm run test:bench`: a smoke run of `npm run bench` (about three minutes; the bench starts its
+ * `npm run test:bench`: a smoke run of `npm run bench` (30 s to a few minutes; the bench starts its
  * own Postgres), kept out of `npm test` and `npx vitest run`.
  */
 export default defineConfig({

@@ -3,7 +3,7 @@
  * every route and every limit (bare server, pgbench, the Neon driver alone) is measured, every
  * response is the expected one, and the figures and size budgets are written as JSON. Speed is
  * not judged here (a one-second run on a busy machine says little): that is the bench's own job.
- * Not part of `npm test` (about three minutes); run it after changing the bench.
+ * Not part of `npm test` (30 s to a few minutes); run it after changing the bench.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
