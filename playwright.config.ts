@@ -52,7 +52,14 @@ const DATA_DIR = process.env.E2E_DATA_DIR;
  * removing DATABASE_URL (and what only makes sense with it) from the env object is not enough;
  * they are set to empty strings, which the server's config treats as unset.
  */
-const UNSET_FOR_LOCAL_MODE = ['DATABASE_URL', 'NEON_WS_PROXY', 'AUTH_SECRET', 'SITE_URL', 'RESEND_API_KEY', 'EMAIL_FROM'];
+const UNSET_FOR_LOCAL_MODE = [
+  'DATABASE_URL',
+  'NEON_WS_PROXY',
+  'AUTH_SECRET',
+  'SITE_URL',
+  'RESEND_API_KEY',
+  'EMAIL_FROM',
+];
 const serverEnv: Record<string, string> = {
   ...Object.fromEntries(UNSET_FOR_LOCAL_MODE.map((key) => [key, ''])),
   PORT: String(PORT),

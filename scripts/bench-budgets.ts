@@ -2,7 +2,7 @@
  * The bench's floors and byte budgets, and how the bytes are measured: what a browser downloads,
  * compressed (brotli), from the running server.
  */
-import { rawRequest } from '../tests/support/raw-http.ts';
+import { rawRequest } from './support/raw-http.ts';
 
 /** Route throughput as a share of its limit measured in the same run. */
 export const FLOORS = {

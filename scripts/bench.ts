@@ -19,12 +19,12 @@ import autocannon from 'autocannon';
 import { openDatabase } from '#lib/db/index.server.ts';
 import { migrate } from '#lib/db/migrate.server.ts';
 import { hashSessionToken } from '#lib/auth/session-token.server.ts';
-import { findPostgresBin, startThrowawayPostgres } from '../tests/support/postgres.ts';
-import { startFakeResend } from '../tests/support/fake-resend.ts';
-import { postgresAppEnv } from '../tests/support/postgres-app.ts';
-import { freePort } from '../tests/support/ports.ts';
-import { rawRequest } from '../tests/support/raw-http.ts';
-import { ROOT, startNode as startChild, stopChild } from './child-process.ts';
+import { findPostgresBin, startThrowawayPostgres } from './support/postgres.ts';
+import { startFakeResend } from './support/fake-resend.ts';
+import { postgresAppEnv } from './support/postgres-app-env.ts';
+import { freePort } from './support/ports.ts';
+import { rawRequest } from './support/raw-http.ts';
+import { ROOT, startNode as startChild, stopChild } from './support/child-process.ts';
 import { BUDGETS, FLOORS, measureLandingBytes, measurePageScripts } from './bench-budgets.ts';
 import { printTable, type Row } from './bench-report.ts';
 import { seedBenchData, SEED, sessionToken, todoId } from './bench-seed.ts';
@@ -171,7 +171,7 @@ async function main() {
   const postgres = await startThrowawayPostgres();
   const proxyPort = await freePort();
   // The proxy carries every query of the app: in its own process, not competing with autocannon.
-  await startNode('ws-proxy', ['--input-type=module', '-e', `import('./tests/support/ws-proxy.ts').then((m) => m.startWsProxy(${proxyPort})).then(() => console.log('proxy ready'))`], {}, /proxy ready/);
+  await startNode('ws-proxy', ['--input-type=module', '-e', `import('./scripts/support/ws-proxy.ts').then((m) => m.startWsProxy(${proxyPort})).then(() => console.log('proxy ready'))`], {}, /proxy ready/);
   const wsProxy = `127.0.0.1:${proxyPort}/v1`;
 
   const admin = await openDatabase({ url: postgres.url, wsProxy, poolMax: 1 });

@@ -11,8 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse, { desktopConfig } from 'lighthouse';
-import { freePort } from '../tests/support/ports.ts';
-import { ROOT, startNode, stopChild } from './child-process.ts';
+import { freePort } from './support/ports.ts';
+import { ROOT, startNode, stopChild } from './support/child-process.ts';
 
 const MIN_SCORE = 95;
 const PAGES = (process.env.LIGHTHOUSE_PAGES ?? '/,/docs/getting-started').split(',');

@@ -6,9 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pruneExpired } from '#lib/account/prune.server.ts';
 import { HttpClient } from '../support/http-client.ts';
 import { startApp, type RunningApp } from '../support/running-app.ts';
-
-let counter = 0;
-const uniqueEmail = (name: string) => `${name}.${Date.now()}.${counter++}@example.com`;
+import { uniqueEmail } from '../support/users.ts';
 
 describe('account control', () => {
   let app: RunningApp;

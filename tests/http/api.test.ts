@@ -5,9 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSessionToken } from '#lib/auth/session-token.server.ts';
 import { HttpClient } from '../support/http-client.ts';
 import { APP_MODES, startApp, type RunningApp } from '../support/running-app.ts';
-
-let counter = 0;
-const uniqueEmail = (name: string) => `${name}.${Date.now()}.${counter++}@example.com`;
+import { signedIn } from '../support/todo-users.ts';
+import { uniqueEmail } from '../support/users.ts';
 
 describe.each(APP_MODES)('HTTP API (%s)', (mode) => {
   let app: RunningApp;
@@ -17,11 +16,9 @@ describe.each(APP_MODES)('HTTP API (%s)', (mode) => {
 
   beforeAll(async () => {
     app = await startApp(mode);
-    ann = new HttpClient(app.server.url);
-    bob = new HttpClient(app.server.url);
+    ann = await signedIn(app, 'ann');
+    bob = await signedIn(app, 'bob');
     anonymous = new HttpClient(app.server.url);
-    await ann.signIn(uniqueEmail('ann'), app.latestLink);
-    await bob.signIn(uniqueEmail('bob'), app.latestLink);
   });
   afterAll(async () => app?.stop());
 

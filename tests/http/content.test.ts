@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppServer, type AppServer } from '../support/app-server.ts';
-import { rawRequest } from '../support/raw-http.ts';
+import { rawRequest } from '#scripts/support/raw-http.ts';
 
 /** The build's `site` (astro.config.mjs) when SITE_URL is not set at build time. */
 const BUILD_SITE = (process.env.SITE_URL || 'http://localhost:4321').replace(/\/+$/, '');

@@ -4,11 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppServer } from '../support/app-server.ts';
-import { startFakeResend, type FakeResend } from '../support/fake-resend.ts';
+import { startFakeResend, type FakeResend } from '#scripts/support/fake-resend.ts';
 import { HttpClient } from '../support/http-client.ts';
-import { startThrowawayPostgres, type ThrowawayPostgres } from '../support/postgres.ts';
+import { startThrowawayPostgres, type ThrowawayPostgres } from '#scripts/support/postgres.ts';
 import { latestResendLink, startPostgresApp } from '../support/postgres-app.ts';
-import { startWsProxy, type WsProxy } from '../support/ws-proxy.ts';
+import { startWsProxy, type WsProxy } from '#scripts/support/ws-proxy.ts';
 
 const RECOVERY_LIMIT_MS = 5_000;
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAppServerExpectingExit } from '../support/app-server.ts';
 import { HttpClient } from '../support/http-client.ts';
-import { rawRequest } from '../support/raw-http.ts';
+import { rawRequest } from '#scripts/support/raw-http.ts';
 import { startApp, TEST_RESEND_KEY, type RunningApp } from '../support/running-app.ts';
 
 describe('a server with a database but no mail transport', () => {

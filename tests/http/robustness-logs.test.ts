@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AppServer } from '../support/app-server.ts';
 import { emptyDatabase } from '../support/databases.ts';
-import { startFakeResend, type FakeResend } from '../support/fake-resend.ts';
+import { startFakeResend, type FakeResend } from '#scripts/support/fake-resend.ts';
 import { HttpClient } from '../support/http-client.ts';
 import { latestResendLink, startPostgresApp, TEST_AUTH_SECRET, TEST_RESEND_KEY } from '../support/postgres-app.ts';
 import type { Database } from '#lib/db/index.server.ts';

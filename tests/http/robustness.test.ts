@@ -6,10 +6,11 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AppServer } from '../support/app-server.ts';
 import { emptyDatabase } from '../support/databases.ts';
-import { startFakeResend } from '../support/fake-resend.ts';
+import { startFakeResend } from '#scripts/support/fake-resend.ts';
 import { HttpClient } from '../support/http-client.ts';
 import { startPostgresApp } from '../support/postgres-app.ts';
 import { startApp, type RunningApp } from '../support/running-app.ts';
+import { signedIn } from '../support/todo-users.ts';
 
 /** Parses the server's JSON log lines (anything else, such as the local mailbox line, is skipped). */
 function logLines(server: AppServer): Array<Record<string, unknown>> {
@@ -55,8 +56,7 @@ describe('health endpoints and request logs (postgres mode)', () => {
   let ann: HttpClient;
   beforeAll(async () => {
     app = await startApp('postgres');
-    ann = new HttpClient(app.server.url);
-    await ann.signIn(`ann.${Date.now()}@example.com`, app.latestLink);
+    ann = await signedIn(app, 'ann');
   });
   afterAll(async () => app?.stop());
 
@@ -129,8 +129,7 @@ describe('graceful shutdown', () => {
   it('on SIGTERM: refuses new connections, finishes the in-flight request, ends the pool, exits 0', async () => {
     const app = await startApp('postgres');
     try {
-      const ann = new HttpClient(app.server.url);
-      await ann.signIn(`ann.${Date.now()}@example.com`, app.latestLink);
+      const ann = await signedIn(app, 'ann');
       const inFlight = slowPost(app, ann, '/api/todos', JSON.stringify({ content: 'sent during shutdown' }));
       await pause(200);
       const exited = app.server.signal('SIGTERM');

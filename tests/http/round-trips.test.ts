@@ -8,10 +8,10 @@ import { openDatabase, type Database } from '#lib/db/index.server.ts';
 import { hashSessionToken } from '#lib/auth/session-token.server.ts';
 import type { AppServer } from '../support/app-server.ts';
 import { emptyDatabase } from '../support/databases.ts';
-import { startFakeResend, type FakeResend } from '../support/fake-resend.ts';
+import { startFakeResend, type FakeResend } from '#scripts/support/fake-resend.ts';
 import { startPostgresApp } from '../support/postgres-app.ts';
-import { rawRequest } from '../support/raw-http.ts';
-import { startWsProxy, type WsProxy } from '../support/ws-proxy.ts';
+import { rawRequest } from '#scripts/support/raw-http.ts';
+import { startWsProxy, type WsProxy } from '#scripts/support/ws-proxy.ts';
 
 let server: AppServer;
 let resend: FakeResend;

@@ -13,9 +13,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Database } from '#lib/db/index.server.ts';
 import type { AppServer } from '../support/app-server.ts';
 import { emptyDatabase } from '../support/databases.ts';
-import { startFakeResend, type FakeResend } from '../support/fake-resend.ts';
+import { startFakeResend, type FakeResend } from '#scripts/support/fake-resend.ts';
 import { HttpClient } from '../support/http-client.ts';
-import { freePort } from '../support/ports.ts';
+import { freePort } from '#scripts/support/ports.ts';
 import { latestResendLink, startPostgresApp } from '../support/postgres-app.ts';
 import { signedInClient } from '../support/session-fixture.ts';
 

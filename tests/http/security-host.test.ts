@@ -10,8 +10,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAppServerExpectingExit, startAppServer, type AppServer } from '../support/app-server.ts';
 import { HttpClient } from '../support/http-client.ts';
-import { freePort } from '../support/ports.ts';
-import { rawRequest } from '../support/raw-http.ts';
+import { freePort } from '#scripts/support/ports.ts';
+import { rawRequest } from '#scripts/support/raw-http.ts';
 import { startApp, type RunningApp } from '../support/running-app.ts';
 
 const DIST_CLIENT = path.resolve(import.meta.dirname, '../../dist/client');

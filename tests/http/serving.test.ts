@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppServer, type AppServer } from '../support/app-server.ts';
-import { rawRequest } from '../support/raw-http.ts';
+import { rawRequest } from '#scripts/support/raw-http.ts';
 
 const CLIENT_DIR = path.resolve(import.meta.dirname, '../../dist/client');
 const asset = (extension: string) => {

@@ -7,9 +7,8 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../support/http-client.ts';
 import { startApp, type RunningApp } from '../support/running-app.ts';
+import { uniqueEmail } from '../support/users.ts';
 
-let counter = 0;
-const uniqueEmail = (name: string) => `${name}.${Date.now()}.${counter++}@example.com`;
 const sha256 = (raw: string) => createHash('sha256').update(raw, 'utf8').digest('hex');
 
 describe('session tokens at rest', () => {

@@ -8,9 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../support/http-client.ts';
 import { startApp, type RunningApp } from '../support/running-app.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
-
-let counter = 0;
-const uniqueEmail = (name: string) => `${name}.${Date.now()}.${counter++}@example.com`;
+import { uniqueEmail } from '../support/users.ts';
 
 /** A CSRF token from the sign-in form (the client keeps the cookie that goes with it). */
 async function csrfTokenFor(client: HttpClient, callbackUrl?: string): Promise<string> {

@@ -7,9 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../support/http-client.ts';
 import { startApp, type RunningApp } from '../support/running-app.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
-
-let counter = 0;
-const uniqueEmail = (name: string) => `${name}.${Date.now()}.${counter++}@example.com`;
+import { uniqueEmail } from '../support/users.ts';
 
 /** The code from the newest email to `email` (plain-text part), digits only. */
 function latestCode(app: RunningApp, email: string): string {

@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TODO_LIMIT } from '#todos/schema.server.ts';
 import { HttpClient } from '../support/http-client.ts';
 import { APP_MODES, type RunningApp } from '../support/running-app.ts';
-import { addTodo as add, appWithTwoUsers, listTodos as list, uniqueEmail, type TodoJson } from './todo-users.ts';
+import { addTodo as add, appWithTwoUsers, listTodos as list, type TodoJson } from '../support/todo-users.ts';
+import { signedInClient } from '../support/session-fixture.ts';
+import { uniqueEmail } from '../support/users.ts';
 
 
 describe.each(APP_MODES)('bulk todo API (%s)', (mode) => {
@@ -104,8 +106,7 @@ describe.each(APP_MODES)('bulk todo API (%s)', (mode) => {
   // limit on PGlite is covered by tests/integration/todos-bulk.test.ts.
   it.skipIf(mode === 'local')(`answers 409 todo_limit_reached after ${TODO_LIMIT} todos, for the API and the form`, async () => {
     const email = uniqueEmail('full');
-    const full = new HttpClient(app.server.url);
-    await full.signIn(email, app.latestLink);
+    const { client: full } = await signedInClient(app.database!, app.server.url, email);
     await app.database!.query(
       `INSERT INTO todos (user_id, content)
        SELECT id, 'filler ' || n FROM users, generate_series(1, $2::int) AS n WHERE email = $1`,

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../support/http-client.ts';
 import { APP_MODES, type RunningApp } from '../support/running-app.ts';
-import { addTodo as add, appWithTwoUsers, listTodos as list, signedIn } from './todo-users.ts';
+import { addTodo as add, appWithTwoUsers, listTodos as list, signedIn } from '../support/todo-users.ts';
 
 /** A `<form>` that posts to /todos/<action> (attributes in any order). */
 const postForm = (action: string) =>

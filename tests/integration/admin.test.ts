@@ -4,7 +4,6 @@
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { deleteUser, listUsers, revokeSessions, UnknownUserError } from '#lib/account/admin.server.ts';
 import { pruneExpired } from '#lib/account/prune.server.ts';

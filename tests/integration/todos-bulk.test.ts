@@ -15,11 +15,7 @@ import {
   updateTodo,
 } from '#todos/queries.server.ts';
 import { BACKENDS, migratedDatabase } from '../support/databases.ts';
-
-async function newUser(database: Database, email: string): Promise<number> {
-  const { rows } = await database.query<{ id: number }>('INSERT INTO users (email) VALUES ($1) RETURNING id', [email]);
-  return rows[0]!.id;
-}
+import { newUser } from '../support/users.ts';
 
 /** Adds `count` todos for `userId` in one statement (the fast way to reach the limit). */
 async function fill(database: Database, userId: number, count: number): Promise<void> {

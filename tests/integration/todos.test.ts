@@ -2,11 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '#lib/db/index.server.ts';
 import { createTodo, deleteTodo, listTodos, updateTodo } from '#todos/queries.server.ts';
 import { BACKENDS, migratedDatabase } from '../support/databases.ts';
-
-async function newUser(database: Database, email: string): Promise<number> {
-  const { rows } = await database.query<{ id: number }>('INSERT INTO users (email) VALUES ($1) RETURNING id', [email]);
-  return rows[0]!.id;
-}
+import { newUser } from '../support/users.ts';
 
 describe.each(BACKENDS)('todo queries on %s', (backend) => {
   let database: Database;

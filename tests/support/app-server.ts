@@ -2,13 +2,12 @@
  * Starts the production build (`node src/server/index.ts`, as `npm start` does after building) as a
  * child process on a free loopback port, with exactly the environment a test gives it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from './ports.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
+import { ROOT, waitUntilReady } from '#scripts/support/child-process.ts';
+import { freePort } from '#scripts/support/ports.ts';
 
 export interface AppServer {
   url: string;
@@ -41,7 +40,10 @@ export async function startAppServer(options: StartOptions = {}): Promise<AppSer
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
 
-  await waitFor(child, () => output.includes('[server] listening on'), () => output);
+  await waitUntilReady(child, () => output.includes('[server] listening on'), {
+    what: 'App server',
+    output: () => output,
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     url: `http://127.0.0.1:${port}`,
@@ -63,10 +65,16 @@ export async function startAppServer(options: StartOptions = {}): Promise<AppSer
 }
 
 /** Runs the server entry and returns how it exited (for configurations that must refuse to start). */
-export async function runAppServerExpectingExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+export async function runAppServerExpectingExit(
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
   const base: Record<string, string> = {};
   for (const name of INHERITED) if (process.env[name]) base[name] = process.env[name];
-  const child = spawn(process.execPath, ['src/server/index.ts'], { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['src/server/index.ts'], {
+    cwd: ROOT,
+    env: { ...base, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -74,16 +82,4 @@ export async function runAppServerExpectingExit(env: Record<string, string>): Pr
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   clearTimeout(timer);
   return { code, output };
-}
-
-async function waitFor(child: ChildProcess, ready: () => boolean, output: () => string) {
-  const deadline = Date.now() + 60_000;
-  while (!ready()) {
-    if (child.exitCode !== null) throw new Error(`App server exited with ${child.exitCode}:\n${output()}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`App server did not start within 60 s:\n${output()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }

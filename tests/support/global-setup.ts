@@ -3,8 +3,8 @@
  * Test files get their addresses through `inject('postgres')` and create their own databases.
  */
 import type { TestProject } from 'vitest/node';
-import { startThrowawayPostgres } from './postgres.ts';
-import { startWsProxy } from './ws-proxy.ts';
+import { startThrowawayPostgres } from '#scripts/support/postgres.ts';
+import { startWsProxy } from '#scripts/support/ws-proxy.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -7,7 +7,7 @@
 import { openDatabase, type Database } from '#lib/db/index.server.ts';
 import { startAppServer, type AppServer } from './app-server.ts';
 import { emptyDatabase } from './databases.ts';
-import { startFakeResend, type FakeResend } from './fake-resend.ts';
+import { startFakeResend, type FakeResend } from '#scripts/support/fake-resend.ts';
 import { latestResendLink, startPostgresApp, TEST_RESEND_KEY } from './postgres-app.ts';
 import { inject } from 'vitest';
 

@@ -77,6 +77,7 @@ describe('safeCallbackPath', () => {
       expect(result.startsWith('/')).toBe(true);
       expect(result.startsWith('//')).toBe(false);
       expect(result.startsWith('/\\')).toBe(false);
+      // eslint-disable-next-line no-control-regex -- control characters are what this checks for
       expect(result).not.toMatch(/[\u0000-\u001f\u007f]/);
       // What a browser makes of the Location header: still this site.
       expect(new URL(result, SITE).origin).toBe(SITE);

@@ -9,6 +9,7 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } fr
 import { userInfo } from 'node:os';
 import os from 'node:os';
 import path from 'node:path';
+import { waitUntilReady } from './child-process.ts';
 import { freePort } from './ports.ts';
 
 export interface ThrowawayPostgres {
@@ -71,6 +72,8 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   let child: ChildProcess | undefined;
 
   const start = async () => {
+    // Flag and value pairs read best side by side.
+    // prettier-ignore
     const args = [
       '-D', dataDir, '-p', String(port), '-h', '127.0.0.1', '-k', root,
       '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
@@ -82,7 +85,11 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
       log = (log + chunk.toString()).slice(-4000);
     });
     child = proc;
-    await waitForReady(bin, port, () => (proc.exitCode !== null ? log : undefined));
+    await waitUntilReady(proc, () => isReady(bin, port), {
+      what: 'PostgreSQL',
+      output: () => log,
+      timeoutMs: 30_000,
+    });
   };
 
   const pause = async () => {
@@ -109,18 +116,12 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   };
 }
 
-async function waitForReady(bin: string, port: number, crashed: () => string | undefined) {
-  const isReady = path.join(bin, 'pg_isready');
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const crashLog = crashed();
-    if (crashLog !== undefined) throw new Error(`PostgreSQL exited during startup:\n${crashLog}`);
-    try {
-      execFileSync(isReady, ['-h', '127.0.0.1', '-p', String(port), '-q'], { stdio: 'ignore' });
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+/** Whether the server on `port` accepts connections (pg_isready). */
+function isReady(bin: string, port: number): boolean {
+  try {
+    execFileSync(path.join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port), '-q'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
   }
-  throw new Error(`PostgreSQL did not accept connections on port ${port} within 30 s`);
 }

@@ -12,7 +12,12 @@ export interface RawResponse {
 }
 
 /** `headers` go out as given (a `host` header replaces the one node:http would send). */
-export function rawRequest(url: string, headers: Record<string, string> = {}, method = 'GET', body?: string): Promise<RawResponse> {
+export function rawRequest(
+  url: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+  body?: string,
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const request = http.request(url, { method, headers }, (response) => {
       const chunks: Buffer[] = [];
@@ -26,7 +31,9 @@ export function rawRequest(url: string, headers: Record<string, string> = {}, me
           headers: response.headers,
           body,
           text: () =>
-            (encoding === 'br' ? brotliDecompressSync(body) : encoding === 'gzip' ? gunzipSync(body) : body).toString('utf8'),
+            (encoding === 'br' ? brotliDecompressSync(body) : encoding === 'gzip' ? gunzipSync(body) : body).toString(
+              'utf8',
+            ),
         });
       });
     });

@@ -1,7 +1,9 @@
 /**
- * A smoke run of `npm run bench` (scripts/bench.ts) with tiny durations: every route and every
- * limit (bare server, pgbench, the Neon driver alone) is measured, every response is the expected one, and the figures are written as JSON.
- * The floors themselves are not judged here: a one-second run on a busy CI machine says little.
+ * `npm run test:bench`: a smoke run of `npm run bench` (scripts/bench.ts) with tiny durations:
+ * every route and every limit (bare server, pgbench, the Neon driver alone) is measured, every
+ * response is the expected one, and the figures and size budgets are written as JSON. Speed is
+ * not judged here (a one-second run on a busy machine says little): that is the bench's own job.
+ * Not part of `npm test` (30 s to a few minutes); run it after changing the bench.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -17,17 +19,21 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 interface BenchRow {
   route: string;
   connections: number;
-  reqPerSec: number;
   errors: number;
   responses: number;
-  ratio?: number;
 }
 
-it('measures every route and every limit with no errors, and writes the figures', { timeout: 180_000 }, async () => {
+it('measures every route and every limit with no errors, and writes the figures', async () => {
   const out = path.join(dir, 'bench.json');
   const run = await promisify(execFile)(process.execPath, ['scripts/bench.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', BENCH_DURATION: '1', BENCH_CONNECTIONS: '2', BENCH_OUT: out },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      BENCH_DURATION: '1',
+      BENCH_CONNECTIONS: '2',
+      BENCH_OUT: out,
+    },
     maxBuffer: 10 * 1024 * 1024,
   }).catch((error: { code?: number; stdout?: string; stderr?: string }) => {
     // Exit code 1 is a missed floor (not judged here); anything else is a failed run.
@@ -55,12 +61,9 @@ it('measures every route and every limit with no errors, and writes the figures'
     expect(row.connections, row.route).toBe(2);
     expect(row.responses, row.route).toBeGreaterThan(0);
     expect(row.errors, row.route).toBe(0);
-    expect(row.reqPerSec, row.route).toBeGreaterThan(0);
-    if (!row.route.startsWith('limit:')) expect(row.ratio, row.route).toBeGreaterThan(0);
   }
-  const patch = results.rows.find((row) => row.route === 'PATCH /api/todos/:id') as BenchRow & { pathLimit?: string; pathRatio?: number };
+  const patch = results.rows.find((row) => row.route === 'PATCH /api/todos/:id') as BenchRow & { pathLimit?: string };
   expect(patch.pathLimit).toBe('limit: Neon driver PATCH SQL, no HTTP');
-  expect(patch.pathRatio).toBeGreaterThan(0);
   expect(results.budgets.landingHtmlCssBytes).toBeGreaterThan(1000);
   expect(results.budgets.todosJavaScriptBytes).toBeGreaterThan(10_000);
   expect(results.budgets.contentPageJavaScriptBytes).toBe(0);

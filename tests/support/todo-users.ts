@@ -1,13 +1,11 @@
 /**
- * Shared setup for the todo HTTP tests: the production build in one mode with two signed-in
- * users, and the few API calls the tests use to arrange and check stored state.
+ * Shared setup for the todo HTTP tests: the production build in one mode with signed-in users,
+ * and the few API calls the tests use to arrange and check stored state.
  */
-import { HttpClient } from '../support/http-client.ts';
-import { startApp, type AppMode, type RunningApp } from '../support/running-app.ts';
-
-let counter = 0;
-/** A fresh address per call. */
-export const uniqueEmail = (name: string) => `${name}.${Date.now()}.${counter++}@example.com`;
+import { HttpClient } from './http-client.ts';
+import { startApp, type AppMode, type RunningApp } from './running-app.ts';
+import { signedInClient } from './session-fixture.ts';
+import { uniqueEmail } from './users.ts';
 
 export interface TodoJson {
   id: number;
@@ -27,8 +25,13 @@ export async function addTodo(client: HttpClient, content: string, completed = f
   return { ...todo, completed };
 }
 
-/** Signs a new user in on `app` through the email flow. */
+/**
+ * A new user signed in on `app`. On Postgres the session row is written directly (the session
+ * fixture: sign-in is not what these tests test, and the email flow costs four requests); local
+ * mode's database lives inside the server process, so there the user goes through the email flow.
+ */
 export async function signedIn(app: RunningApp, name: string): Promise<HttpClient> {
+  if (app.database) return (await signedInClient(app.database, app.server.url, uniqueEmail(name))).client;
   const client = new HttpClient(app.server.url);
   await client.signIn(uniqueEmail(name), app.latestLink);
   return client;
