@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runAppServerExpectingExit, startAppServer, type AppServer } from '../support/app-server.ts';
 import { HttpClient } from '../support/http-client.ts';
-import { freePort } from '../support/ports.ts';
+import { freePort } from '#scripts/support/ports.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const BASE_ENV = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };

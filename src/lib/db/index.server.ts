@@ -16,7 +16,7 @@ import { openNeon } from './neon.server.ts';
 import { openLocalDatabase, openPglite } from './pglite.server.ts';
 import type { Database, DatabaseOptions } from './types.ts';
 
-export type { Database, DatabaseOptions, Queryable, QueryResult } from './types.ts';
+export type { Database, DatabaseOptions, Queryable } from './types.ts';
 
 /** Opens a database with the given options (tests use this directly; the app uses `db()`). */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
