@@ -16,6 +16,7 @@ export function signInPath(callbackPath: string, extra: Record<string, string> =
 
 const MAX_LENGTH = 2048;
 /** Control characters: URL parsers drop tabs and newlines, so `/\t/evil` would become `//evil`. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /**
