@@ -4,26 +4,18 @@
  * actually served, under `npm start` and under `npm run dev`.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { runAppServerExpectingExit, startAppServer, type AppServer } from '../support/app-server.ts';
 import { HttpClient } from '../support/http-client.ts';
 import { freePort } from '#scripts/support/ports.ts';
+import { tempDirs } from '../support/temp-dirs.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const BASE_ENV = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
 
-const dirs: string[] = [];
-function dataDir(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'local-process-'));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const dataDir = tempDirs('local-process-');
 
 function admin(dir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../support/http-client.ts';
 import { startApp, type RunningApp } from '../support/running-app.ts';
+import { latestCode, tokenRows } from '../support/sign-in-mail.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 import { uniqueEmail } from '../support/users.ts';
 
@@ -26,17 +27,6 @@ async function postSignIn(client: HttpClient, body: string, contentType = 'appli
 
 const mailsTo = (app: RunningApp, email: string) => app.resend!.calls.filter((c) => c.body.to.some((to) => to.includes(email)));
 
-/** The code from the newest email to `email`, digits only. */
-function latestCode(app: RunningApp, email: string): string {
-  const call = app.resend!.calls.findLast((c) => c.body.to.includes(email));
-  const code = call && /^(\d{4}) (\d{4})$/m.exec(call.body.text);
-  if (!code) throw new Error(`No code mailed to ${email}`);
-  return `${code[1]}${code[2]}`;
-}
-
-async function tokenRows(app: RunningApp, email: string): Promise<number> {
-  return (await app.database!.query('SELECT 1 FROM verification_token WHERE identifier = $1', [email])).rowCount;
-}
 
 /** Where a redirect leads, as a browser resolves the Location header. */
 const landsOn = (response: Response, base: string) => new URL(response.headers.get('location') ?? '', base);

@@ -6,20 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../support/http-client.ts';
 import { startApp, type RunningApp } from '../support/running-app.ts';
+import { latestCode, tokenRows } from '../support/sign-in-mail.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 import { uniqueEmail } from '../support/users.ts';
 
-/** The code from the newest email to `email` (plain-text part), digits only. */
-function latestCode(app: RunningApp, email: string): string {
-  const call = app.resend!.calls.findLast((c) => c.body.to.includes(email));
-  const code = call && /^(\d{4}) (\d{4})$/m.exec(call.body.text);
-  if (!code) throw new Error(`No code mailed to ${email}`);
-  return `${code[1]}${code[2]}`;
-}
-
-async function tokenRows(app: RunningApp, email: string): Promise<number> {
-  return (await app.database!.query('SELECT 1 FROM verification_token WHERE identifier = $1', [email])).rowCount;
-}
 
 describe('sign-in links and codes', () => {
   let app: RunningApp;

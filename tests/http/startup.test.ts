@@ -2,26 +2,18 @@
  * What the production server says as it starts or refuses to: true statements about the schema,
  * and refusals that name the problem and the fix (no stack traces for an operator's mistake).
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { runAppServerExpectingExit, startAppServer } from '../support/app-server.ts';
 import { MIGRATIONS_DIR } from '../support/databases.ts';
+import { tempDirs } from '../support/temp-dirs.ts';
 
 const BASE_ENV = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1' };
 const REMOTE = { AUTH_SECRET: 'x'.repeat(40), SITE_URL: 'https://todos.example.com', RESEND_API_KEY: 're_test', EMAIL_FROM: 'Todos <login@example.com>' };
 const STACK = /\n\s+at /;
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'startup-'));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs('startup-');
 
 describe('the server says truthfully what happened to the schema', () => {
   it('a new local database: "created"; the next start: "up to date", none pending', async () => {

@@ -1,9 +1,9 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import os from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, loadDatabaseConfig } from '#lib/config/config.server.ts';
 import { describeTransport } from '#lib/mail/index.server.ts';
+import { tempDirs } from '../support/temp-dirs.ts';
 
 const SECRET = 'x'.repeat(40);
 const REMOTE = {
@@ -14,16 +14,7 @@ const REMOTE = {
   EMAIL_FROM: 'Todos <login@example.com>',
 };
 
-let dirs: string[] = [];
-const tempDir = () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'config-test-'));
-  dirs.push(dir);
-  return dir;
-};
-afterEach(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  dirs = [];
-});
+const tempDir = tempDirs('config-test-');
 
 describe('loadConfig', () => {
   it('runs in local mode with no environment at all: outbox, generated secret kept on disk', () => {
