@@ -87,7 +87,9 @@ async function run(): Promise<number> {
       return 1;
     }
     if (changed.length > 0) {
-      console.error(`Applied migration(s) edited since they ran: ${changed.join(', ')}; npm run db:migrate -- --status explains.`);
+      console.error(
+        `Applied migration(s) edited since they ran: ${changed.join(', ')}; npm run db:migrate -- --status explains.`,
+      );
       return 1;
     }
     switch (command) {
@@ -125,10 +127,17 @@ async function run(): Promise<number> {
     }
     return 0;
   } catch (error) {
-    const known = error instanceof UnknownUserError || error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof MigrationChangedError;
+    const known =
+      error instanceof UnknownUserError ||
+      error instanceof ConfigError ||
+      error instanceof DataDirLockedError ||
+      error instanceof MigrationChangedError;
     const explained = cfg && explainConnectionFailure(error, cfg);
     if (error instanceof UnknownUserError) console.error(error.message);
-    else console.error(`admin ${command} failed: ${known ? error.message : (explained ?? (error instanceof Error ? error.message : String(error)))}`);
+    else
+      console.error(
+        `admin ${command} failed: ${known ? error.message : (explained ?? (error instanceof Error ? error.message : String(error)))}`,
+      );
     return 1;
   } finally {
     await database?.end();

@@ -33,10 +33,16 @@ export async function measureLandingBytes(baseUrl: string): Promise<number> {
  * Every JavaScript file `pagePath` makes the browser load (script src, module preloads, island
  * component and renderer URLs, and their static imports, transitively), as sent with brotli.
  */
-export async function measurePageScripts(baseUrl: string, pagePath: string, headers: Record<string, string>): Promise<number> {
+export async function measurePageScripts(
+  baseUrl: string,
+  pagePath: string,
+  headers: Record<string, string>,
+): Promise<number> {
   const page = await rawRequest(`${baseUrl}${pagePath}`, { ...BR, ...headers });
   if (page.status !== 200) throw new Error(`GET ${pagePath} answered ${page.status}`);
-  const pending = [...page.text().matchAll(/(?:src|href|component-url|renderer-url)="(\/_astro\/[^"]+\.js)"/g)].map((m) => m[1]!);
+  const pending = [...page.text().matchAll(/(?:src|href|component-url|renderer-url)="(\/_astro\/[^"]+\.js)"/g)].map(
+    (m) => m[1]!,
+  );
   const seen = new Set<string>();
   let total = 0;
   while (pending.length > 0) {

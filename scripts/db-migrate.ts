@@ -8,7 +8,13 @@ import { ConfigError, loadDatabaseConfig, type DatabaseConfig } from '#lib/confi
 import { DataDirLockedError } from '#lib/db/data-lock.server.ts';
 import { explainConnectionFailure } from '#lib/db/errors.server.ts';
 import { openDatabaseFromEnv, type Database } from '#lib/db/index.server.ts';
-import { assertUnchanged, migrate, MigrationChangedError, migrationStatus, readMigrations } from '#lib/db/migrate.server.ts';
+import {
+  assertUnchanged,
+  migrate,
+  MigrationChangedError,
+  migrationStatus,
+  readMigrations,
+} from '#lib/db/migrate.server.ts';
 
 let cfg: DatabaseConfig | undefined;
 let database: Database | undefined;
@@ -20,7 +26,8 @@ try {
   if (process.argv.includes('--status')) {
     const status = await migrationStatus(database, migrations);
     const changed = new Set(status.changed);
-    for (const name of status.applied) console.log(`applied  ${name}${changed.has(name) ? '  (EDITED since it was applied)' : ''}`);
+    for (const name of status.applied)
+      console.log(`applied  ${name}${changed.has(name) ? '  (EDITED since it was applied)' : ''}`);
     for (const name of status.pending) console.log(`pending  ${name}`);
     for (const name of status.unknown) console.log(`applied  ${name} (no file here: migrated by a newer build)`);
     console.log(`${status.applied.length} applied, ${status.pending.length} pending.`);
@@ -33,9 +40,12 @@ try {
     console.log(`The database is up to date (${status.applied.length} migrations applied).`);
   }
 } catch (error) {
-  const known = error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof MigrationChangedError;
+  const known =
+    error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof MigrationChangedError;
   const explained = cfg && explainConnectionFailure(error, cfg);
-  console.error(`db:migrate failed: ${known ? error.message : (explained ?? (error instanceof Error ? error.message : String(error)))}`);
+  console.error(
+    `db:migrate failed: ${known ? error.message : (explained ?? (error instanceof Error ? error.message : String(error)))}`,
+  );
   process.exitCode = 1;
 } finally {
   await database?.end();

@@ -27,11 +27,24 @@ if (!existsSync(path.join(ROOT, 'dist/server/entry.mjs'))) {
 const work = mkdtempSync(path.join(os.tmpdir(), 'lighthouse-'));
 const port = await freePort();
 // Local mode, as `npm start` runs it: the content pages don't depend on the database mode.
-const server = await startNode(path.join(work, 'server.log'), ['src/server/index.ts'], { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: path.join(work, 'data') }, /listening on/);
+const server = await startNode(
+  path.join(work, 'server.log'),
+  ['src/server/index.ts'],
+  { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: path.join(work, 'data') },
+  /listening on/,
+);
 
 const chrome = await chromeLauncher.launch({
   chromePath: CHROME,
-  chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
+  chromeFlags: [
+    '--headless=new',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-dev-shm-usage',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+  ],
 });
 
 type Scores = Record<string, number>;
@@ -43,7 +56,12 @@ try {
       const url = `http://localhost:${port}${page}`;
       const runner = await lighthouse(
         url,
-        { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility', 'best-practices', 'seo'] },
+        {
+          port: chrome.port,
+          output: 'json',
+          logLevel: 'error',
+          onlyCategories: ['performance', 'accessibility', 'best-practices', 'seo'],
+        },
         formFactor === 'desktop' ? desktopConfig : undefined,
       );
       if (!runner) throw new Error(`Lighthouse returned nothing for ${url}`);
@@ -53,13 +71,19 @@ try {
         if (scores[id]! < MIN_SCORE) {
           const failed = category.auditRefs
             .map((ref) => runner.lhr.audits[ref.id])
-            .filter((audit) => audit && audit.score !== null && audit.score < 1 && audit.scoreDisplayMode !== 'informative')
+            .filter(
+              (audit) => audit && audit.score !== null && audit.score < 1 && audit.scoreDisplayMode !== 'informative',
+            )
             .map((audit) => audit!.id);
           failures.push(`${page} (${formFactor}) ${id} ${scores[id]}: ${failed.join(', ')}`);
         }
       }
       results.push({ page, formFactor, scores });
-      console.log(`${page.padEnd(26)} ${formFactor.padEnd(8)} ${Object.entries(scores).map(([id, score]) => `${id} ${score}`).join('  ')}`);
+      console.log(
+        `${page.padEnd(26)} ${formFactor.padEnd(8)} ${Object.entries(scores)
+          .map(([id, score]) => `${id} ${score}`)
+          .join('  ')}`,
+      );
     }
   }
 } finally {
@@ -67,7 +91,10 @@ try {
   await stopChild(server);
 }
 
-writeFileSync(OUT, `${JSON.stringify({ date: new Date().toISOString(), lighthouse: '12.2.3', chromium: CHROME, minScore: MIN_SCORE, results }, null, 2)}\n`);
+writeFileSync(
+  OUT,
+  `${JSON.stringify({ date: new Date().toISOString(), lighthouse: '12.2.3', chromium: CHROME, minScore: MIN_SCORE, results }, null, 2)}\n`,
+);
 console.log(`[lighthouse] scores written to ${path.relative(process.cwd(), OUT)}`);
 for (const failure of failures) console.log(`FAIL ${failure}`);
 rmSync(work, { recursive: true, force: true });

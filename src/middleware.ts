@@ -21,7 +21,10 @@ export const onRequest = defineMiddleware(async (context, next) => {
   // Pages render for any method; outside the JSON API only GET, HEAD and (form) POST mean anything.
   if (!PAGE_METHODS.has(context.request.method) && !context.url.pathname.startsWith('/api/')) {
     return applySecurityHeaders(
-      new Response('Method not allowed.', { status: 405, headers: { Allow: 'GET, HEAD, POST', 'Content-Type': 'text/plain; charset=utf-8' } }),
+      new Response('Method not allowed.', {
+        status: 405,
+        headers: { Allow: 'GET, HEAD, POST', 'Content-Type': 'text/plain; charset=utf-8' },
+      }),
     );
   }
 
@@ -29,7 +32,10 @@ export const onRequest = defineMiddleware(async (context, next) => {
     const isApi = context.url.pathname.startsWith('/api/');
     return applySecurityHeaders(
       isApi
-        ? Response.json({ error: { code: 'forbidden', message: 'Cross-origin requests may not change data.' } }, { status: 403 })
+        ? Response.json(
+            { error: { code: 'forbidden', message: 'Cross-origin requests may not change data.' } },
+            { status: 403 },
+          )
         : new Response('Cross-site form submissions are forbidden.', { status: 403 }),
     );
   }

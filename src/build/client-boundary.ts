@@ -35,7 +35,11 @@ export function clientBoundaryViolation(id: string, root: string): string | unde
 /** `a → b → c` from the first importer recorded for each module, shown relative to `root`. */
 function importChain(id: string, importerOf: Map<string, string>, root: string): string {
   const chain = [id];
-  for (let current = importerOf.get(id); current !== undefined && chain.length < 20; current = importerOf.get(current)) {
+  for (
+    let current = importerOf.get(id);
+    current !== undefined && chain.length < 20;
+    current = importerOf.get(current)
+  ) {
     if (chain.includes(current)) break;
     chain.unshift(current);
   }

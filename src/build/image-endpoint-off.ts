@@ -11,7 +11,8 @@ export function imageEndpointOff(): AstroIntegration {
     name: 'image-endpoint-off',
     hooks: {
       'astro:config:setup': ({ command, updateConfig }) => {
-        if (command === 'build') updateConfig({ image: { endpoint: { entrypoint: './src/build/image-endpoint-404.ts' } } });
+        if (command === 'build')
+          updateConfig({ image: { endpoint: { entrypoint: './src/build/image-endpoint-404.ts' } } });
       },
     },
   };

@@ -37,7 +37,10 @@ export function precompressDirectory(dir: string): number {
       },
     });
     const gz = gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION });
-    for (const [suffix, variant] of [['.br', br], ['.gz', gz]] as const) {
+    for (const [suffix, variant] of [
+      ['.br', br],
+      ['.gz', gz],
+    ] as const) {
       if (variant.length >= bytes.length) continue;
       writeFileSync(file + suffix, variant);
       written++;

@@ -20,7 +20,11 @@ export function liveness(): Probe {
   return { status: 200, body: { status: 'ok' } };
 }
 
-export async function readiness(database: Queryable, migrations: Migration[], timeoutMs = READINESS_TIMEOUT_MS): Promise<Probe> {
+export async function readiness(
+  database: Queryable,
+  migrations: Migration[],
+  timeoutMs = READINESS_TIMEOUT_MS,
+): Promise<Probe> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
@@ -29,7 +33,8 @@ export async function readiness(database: Queryable, migrations: Migration[], ti
   check.catch(() => {}); // still observed below; this keeps a late failure after a timeout handled
   try {
     const result = await Promise.race([check, timeout]);
-    if (result === 'timeout') return { status: 503, body: { status: 'unavailable', reason: 'database did not answer in time' } };
+    if (result === 'timeout')
+      return { status: 503, body: { status: 'unavailable', reason: 'database did not answer in time' } };
     if (result.pending.length > 0) {
       return { status: 503, body: { status: 'unavailable', reason: 'migrations pending', pending: result.pending } };
     }

@@ -24,9 +24,15 @@ export function hostRefusal(req: IncomingMessage, answered: Set<string>): 400 | 
 }
 
 /** Writes the refusal: JSON in the API's error shape under /api, a line of text elsewhere. */
-export function refuseHost(req: IncomingMessage, res: ServerResponse, status: 400 | 421, headers: OutgoingHttpHeaders): void {
+export function refuseHost(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: 400 | 421,
+  headers: OutgoingHttpHeaders,
+): void {
   const isApi = (req.url ?? '').startsWith('/api/');
-  const message = status === 400 ? 'The request has no valid Host header.' : 'This server does not answer for that host name.';
+  const message =
+    status === 400 ? 'The request has no valid Host header.' : 'This server does not answer for that host name.';
   const body = isApi
     ? JSON.stringify({ error: { code: status === 400 ? 'bad_request' : 'misdirected_request', message } })
     : `${message}\n`;

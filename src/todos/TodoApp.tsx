@@ -113,7 +113,11 @@ export default function TodoApp({
                   item={item}
                   filter={filter}
                   initiallyEditing={item.id === initialEditingId}
-                  initialEditText={item.id === initialEditingId && initialRefusedText?.for === item.id ? initialRefusedText.text : undefined}
+                  initialEditText={
+                    item.id === initialEditingId && initialRefusedText?.for === item.id
+                      ? initialRefusedText.text
+                      : undefined
+                  }
                   onSetCompleted={(key, completed) => {
                     actedOn(key);
                     todos.setCompleted(key, completed);

@@ -28,7 +28,15 @@ function keepOnPage(event: SubmitEvent<HTMLFormElement>) {
   event.preventDefault();
 }
 
-export function TodoRow({ item, filter, initiallyEditing = false, initialEditText, onSetCompleted, onSetContent, onDelete }: Props) {
+export function TodoRow({
+  item,
+  filter,
+  initiallyEditing = false,
+  initialEditText,
+  onSetCompleted,
+  onSetContent,
+  onDelete,
+}: Props) {
   // Ids come from the item, not useId(): the island is server-rendered with renderToString
   // (astro.config.mjs), which @astrojs/react calls without the island's useId prefix.
   const textId = `todo-${item.key}-text`;
@@ -93,10 +101,14 @@ export function TodoRow({ item, filter, initiallyEditing = false, initialEditTex
 
   return (
     <li className={className} data-testid="todo-item" aria-busy={item.pending || undefined}>
-      <form method="post" action="/todos/toggle" onSubmit={(event) => {
+      <form
+        method="post"
+        action="/todos/toggle"
+        onSubmit={(event) => {
           keepOnPage(event);
           onSetCompleted(item.key, !item.completed);
-        }}>
+        }}
+      >
         <IdField id={item.id} />
         <input type="hidden" name="completed" value={String(!item.completed)} />
         <FilterField filter={filter} />
@@ -163,10 +175,14 @@ export function TodoRow({ item, filter, initiallyEditing = false, initialEditTex
             {item.content}
           </span>
           <div className="todo-item__actions">
-            <form method="get" action="/todos" onSubmit={(event) => {
+            <form
+              method="get"
+              action="/todos"
+              onSubmit={(event) => {
                 keepOnPage(event);
                 startEditing();
-              }}>
+              }}
+            >
               {filter !== 'all' && <FilterField filter={filter} />}
               <button
                 ref={editButtonRef}
@@ -179,10 +195,14 @@ export function TodoRow({ item, filter, initiallyEditing = false, initialEditTex
                 Edit
               </button>
             </form>
-            <form method="post" action="/todos/delete" onSubmit={(event) => {
+            <form
+              method="post"
+              action="/todos/delete"
+              onSubmit={(event) => {
                 keepOnPage(event);
                 onDelete(item.key);
-              }}>
+              }}
+            >
               <IdField id={item.id} />
               <FilterField filter={filter} />
               <button

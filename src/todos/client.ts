@@ -61,12 +61,7 @@ function clearCompleted(): Promise<{ deletedIds: number[] }> {
 /** The calls the island's store makes (a parameter of TodoStore, so tests can script them). */
 export const todoApi = { listTodos, createTodo, updateTodo, deleteTodo, completeAll, clearCompleted };
 
-async function request<T>(
-  method: string,
-  url: string,
-  body?: unknown,
-  signal?: AbortSignal,
-): Promise<T> {
+async function request<T>(method: string, url: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   let response: Response;
   try {
     response = await fetch(url, {

@@ -14,9 +14,24 @@ import { isDatabaseUnavailable } from '#lib/db/errors.server.ts';
 import type { Queryable } from '#lib/db/index.server.ts';
 import { HttpError, readBodyText } from '#lib/http/api.server.ts';
 import { log } from '#lib/log/log.server.ts';
-import { CONTENT_MAX, TODO_LIMIT, contentSchema, parseFilter, parseTodoId, todosPath, type TodoFilter } from './schema.server.ts';
+import {
+  CONTENT_MAX,
+  TODO_LIMIT,
+  contentSchema,
+  parseFilter,
+  parseTodoId,
+  todosPath,
+  type TodoFilter,
+} from './schema.server.ts';
 import type { RefusedText } from './model.ts';
-import { TodoLimitError, clearCompleted, createTodo, deleteTodo, setAllCompleted, updateTodo } from './queries.server.ts';
+import {
+  TodoLimitError,
+  clearCompleted,
+  createTodo,
+  deleteTodo,
+  setAllCompleted,
+  updateTodo,
+} from './queries.server.ts';
 
 /** What each `?error=` code on /todos says. */
 const FORM_ERRORS = {
@@ -143,7 +158,8 @@ async function apply(database: Queryable, userId: number, action: FormAction, fo
       const id = requireId(form);
       const content = optionalContent(form, id);
       // Saving empty text deletes the todo, as in the app.
-      const done = content === null ? await deleteTodo(database, userId, id) : await updateTodo(database, userId, id, { content });
+      const done =
+        content === null ? await deleteTodo(database, userId, id) : await updateTodo(database, userId, id, { content });
       if (!done) throw new FormRefusal('not_found');
       return;
     }
@@ -194,7 +210,10 @@ export async function handleTodoForm(
     return { location: todosPath(filter) };
   } catch (error) {
     if (error instanceof FormRefusal) {
-      const location = todosPath(filter, { ...(error.editId ? { edit: String(error.editId) } : {}), error: error.code });
+      const location = todosPath(filter, {
+        ...(error.editId ? { edit: String(error.editId) } : {}),
+        error: error.code,
+      });
       if (error.refusedText === undefined) return { location };
       return { location, refusedText: { for: error.editId ?? 'new', text: error.refusedText } };
     }

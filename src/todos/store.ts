@@ -40,7 +40,6 @@ export interface TodoState {
 /** The API calls the store makes; injectable so the rules can be tested without a server. */
 export type TodoApi = typeof todoApi;
 
-
 /** Owns the list of todos and every way it can change. */
 export class TodoStore {
   private state: TodoState;

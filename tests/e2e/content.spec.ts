@@ -32,7 +32,10 @@ for (const path of CONTENT_PAGES) {
   });
 }
 
-test('a signed-in visitor sees their menu on prerendered pages, still without JavaScript downloads', async ({ page, user }) => {
+test('a signed-in visitor sees their menu on prerendered pages, still without JavaScript downloads', async ({
+  page,
+  user,
+}) => {
   const scripts = watchScripts(page);
   await page.goto('/docs/security-model');
   await expect(accountMenu(page).getByRole('link', { name: 'My todos' })).toBeVisible();
@@ -48,7 +51,10 @@ test('the table of contents and the docs navigation lead where they say', async 
   await expect(page).toHaveURL(/\/docs\/configuration#email$/);
   await expect(page.getByRole('heading', { level: 2, name: 'Email' })).toBeInViewport();
 
-  await page.getByRole('navigation', { name: 'Documentation' }).getByRole('link', { name: 'Deploying with Neon' }).click();
+  await page
+    .getByRole('navigation', { name: 'Documentation' })
+    .getByRole('link', { name: 'Deploying with Neon' })
+    .click();
   await expect(page).toHaveURL(/\/docs\/deploying-with-neon$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Deploying with Neon');
 });

@@ -108,9 +108,7 @@ export async function expectSaved(
   action: () => Promise<unknown>,
 ): Promise<Response> {
   const [response] = await Promise.all([
-    page.waitForResponse(
-      (r) => r.request().method() === method && new URL(r.url()).pathname.startsWith('/api/todos'),
-    ),
+    page.waitForResponse((r) => r.request().method() === method && new URL(r.url()).pathname.startsWith('/api/todos')),
     action(),
   ]);
   expect(response.ok(), `${method} ${response.url()} answered ${response.status()}`).toBe(true);

@@ -14,7 +14,9 @@ test('the laptop signs in with the code read on the phone; the link is then spen
   // The phone: reads the email (here: the local mailbox) in a browser of its own.
   const phone = await browser.newContext();
   const phonePage = await phone.newPage();
-  const mail = await (await phonePage.request.get(`${new URL(page.url()).origin}/dev/mailbox.json?to=${encodeURIComponent(email)}`)).json();
+  const mail = await (
+    await phonePage.request.get(`${new URL(page.url()).origin}/dev/mailbox.json?to=${encodeURIComponent(email)}`)
+  ).json();
   const code = /^(\d{4} \d{4})$/m.exec(mail[0].text)?.[1];
   expect(code).toBeTruthy();
 

@@ -17,7 +17,10 @@ async function tabTo(page: Page, target: Locator, key: 'Tab' | 'Shift+Tab' = 'Ta
   expect(outline.width).toBeGreaterThanOrEqual(2);
 }
 
-test('every todo action works from the keyboard, in a sensible tab order, with visible focus', async ({ page, user }) => {
+test('every todo action works from the keyboard, in a sensible tab order, with visible focus', async ({
+  page,
+  user,
+}) => {
   void user;
   const input = page.getByLabel('New todo');
   await input.focus();

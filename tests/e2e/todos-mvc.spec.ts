@@ -79,7 +79,10 @@ test('the counter pluralises, and mark all stays in sync with the items', async 
   await expect(markAll(page)).not.toBeChecked();
 });
 
-test('edits in place: double-click or Edit; Enter and blur save, Escape cancels, empty deletes', async ({ page, user }) => {
+test('edits in place: double-click or Edit; Enter and blur save, Escape cancels, empty deletes', async ({
+  page,
+  user,
+}) => {
   void user;
   await addTodo(page, 'first');
   await addTodo(page, 'second');
@@ -112,7 +115,10 @@ test('edits in place: double-click or Edit; Enter and blur save, Escape cancels,
   await expect(todoItems(page)).toHaveText([/^first, renamed/, /^second, saved on blur/]);
 });
 
-test('deletes one; clear completed is one request, and only shown when something is completed', async ({ page, user }) => {
+test('deletes one; clear completed is one request, and only shown when something is completed', async ({
+  page,
+  user,
+}) => {
   void user;
   for (const text of ['keep', 'done 1', 'doomed', 'done 2']) await addTodo(page, text);
   await expect(clearCompleted(page)).toHaveCount(0);
@@ -195,7 +201,9 @@ test('limits: 500 characters per todo, 1,000 todos per user with a clear message
   for (let start = 0; start < 999; start += 50) {
     await Promise.all(
       Array.from({ length: Math.min(50, 999 - start) }, (_, i) =>
-        page.request.post('/api/todos', { data: { content: `bulk ${start + i}` } }).then((r) => expect(r.status()).toBe(201)),
+        page.request
+          .post('/api/todos', { data: { content: `bulk ${start + i}` } })
+          .then((r) => expect(r.status()).toBe(201)),
       ),
     );
   }

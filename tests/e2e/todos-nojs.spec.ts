@@ -7,7 +7,6 @@ import { expect, signIn, test, todoCheckbox, todoCounter, todoItems, uniqueEmail
 
 test.use({ javaScriptEnabled: false });
 
-
 /** Types into "New todo" and presses Enter: a real form post and a redirect, no script. */
 async function addByForm(page: Page, text: string): Promise<void> {
   await page.getByLabel('New todo').fill(text);
@@ -107,5 +106,8 @@ test('lists, adds, toggles, edits, deletes, marks all and clears completed witho
     await expect(todoItems(page)).toHaveCount(0);
   });
 
-  expect(posts.every((line) => line.endsWith(' 303')), posts.join('\n')).toBe(true);
+  expect(
+    posts.every((line) => line.endsWith(' 303')),
+    posts.join('\n'),
+  ).toBe(true);
 });

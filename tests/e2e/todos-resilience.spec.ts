@@ -16,7 +16,6 @@ import {
   waitForTodoApp,
 } from './fixtures.ts';
 
-
 interface TodoJson {
   content: string;
   completed: boolean;
@@ -59,7 +58,9 @@ test('a refused toggle, a failed delete and a failed clear roll back with a mess
   await addTodo(page, 'stays put');
   const alert = page.getByRole('alert');
 
-  await page.route('**/api/todos/*', (route) => (route.request().method() === 'PATCH' ? serverError(route) : route.fallback()));
+  await page.route('**/api/todos/*', (route) =>
+    route.request().method() === 'PATCH' ? serverError(route) : route.fallback(),
+  );
   await todoCheckbox(page, 'stays open').click();
   await expect(alert).toHaveText(/Your change to “stays open” wasn’t saved\. Something went wrong on our side/);
   await expect(todoCheckbox(page, 'stays open')).not.toBeChecked();
@@ -69,7 +70,9 @@ test('a refused toggle, a failed delete and a failed clear roll back with a mess
   await page.getByRole('button', { name: 'Dismiss' }).click();
   await expect(alert).toBeEmpty();
 
-  await page.route('**/api/todos/*', (route) => (route.request().method() === 'DELETE' ? route.abort('internetdisconnected') : route.fallback()));
+  await page.route('**/api/todos/*', (route) =>
+    route.request().method() === 'DELETE' ? route.abort('internetdisconnected') : route.fallback(),
+  );
   await page.getByRole('button', { name: 'Delete “stays put”' }).click();
   await expect(alert).toHaveText(/“stays put” wasn’t deleted\. Could not reach the server/);
   await expect(todoItems(page)).toHaveText([/^stays open/, /^stays put/]);

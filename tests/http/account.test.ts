@@ -75,7 +75,9 @@ describe('account control', () => {
     const email = uniqueEmail('careful');
     const client = await signedIn(email);
     await client.fetch('/api/todos', { json: { content: 'keep me' } });
-    const response = await client.fetch('/account', { form: { action: 'delete-account', confirm: 'someone@example.com' } });
+    const response = await client.fetch('/account', {
+      form: { action: 'delete-account', confirm: 'someone@example.com' },
+    });
     expect(response.headers.get('location')).toContain('error=mismatch');
     expect(await (await client.fetch('/api/todos')).json()).toHaveLength(1);
   });
@@ -90,7 +92,9 @@ describe('account control', () => {
     const { rows } = await app.database!.query<{ id: number }>('SELECT id FROM users WHERE email = $1', [email]);
     const userId = rows[0]!.id;
 
-    const response = await client.fetch('/account', { form: { action: 'delete-account', confirm: email.toUpperCase() } });
+    const response = await client.fetch('/account', {
+      form: { action: 'delete-account', confirm: email.toUpperCase() },
+    });
     expect(response.headers.get('location')).toBe('/account/deleted');
     expect((await other.fetch('/api/todos')).status).toBe(401);
     const count = async (sql: string, param: unknown) => (await app.database!.query(sql, [param])).rowCount;
@@ -106,9 +110,13 @@ describe('account control', () => {
     const live = await signedIn(email);
     await new HttpClient(app.server.url).requestSignIn(uniqueEmail('stale'));
     const db = app.database!;
-    await db.query(`UPDATE verification_token SET expires = now() - interval '1 minute' WHERE identifier LIKE 'stale.%'`);
+    await db.query(
+      `UPDATE verification_token SET expires = now() - interval '1 minute' WHERE identifier LIKE 'stale.%'`,
+    );
     await db.query(`UPDATE sign_in_codes SET expires = now() - interval '1 minute' WHERE identifier LIKE 'stale.%'`);
-    await db.query(`INSERT INTO rate_limits (key, window_start, count, expires) VALUES ('test:old', now() - interval '2 hours', 1, now() - interval '1 hour')`);
+    await db.query(
+      `INSERT INTO rate_limits (key, window_start, count, expires) VALUES ('test:old', now() - interval '2 hours', 1, now() - interval '1 hour')`,
+    );
     const counts = await pruneExpired(db);
     expect(counts.verificationTokens).toBeGreaterThanOrEqual(1);
     expect(counts.signInCodes).toBeGreaterThanOrEqual(1);

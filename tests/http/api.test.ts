@@ -29,7 +29,10 @@ describe.each(APP_MODES)('HTTP API (%s)', (mode) => {
       ['PATCH', '/api/todos/1'],
       ['DELETE', '/api/todos/1'],
     ] as const) {
-      const response = await anonymous.fetch(path, { method, ...(method === 'POST' || method === 'PATCH' ? { json: { content: 'x' } } : {}) });
+      const response = await anonymous.fetch(path, {
+        method,
+        ...(method === 'POST' || method === 'PATCH' ? { json: { content: 'x' } } : {}),
+      });
       expect(response.status, `${method} ${path}`).toBe(401);
       expect(await response.json()).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
     }
@@ -45,7 +48,12 @@ describe.each(APP_MODES)('HTTP API (%s)', (mode) => {
     const created = await ann.fetch('/api/todos', { json: { content: '  buy milk  ' } });
     expect(created.status).toBe(201);
     const milk = await created.json();
-    expect(milk).toEqual({ id: expect.any(Number), content: 'buy milk', completed: false, createdAt: expect.any(String) });
+    expect(milk).toEqual({
+      id: expect.any(Number),
+      content: 'buy milk',
+      completed: false,
+      createdAt: expect.any(String),
+    });
     const bread = await (await ann.fetch('/api/todos', { json: { content: 'bread' } })).json();
 
     const list = await ann.fetch('/api/todos');
@@ -57,8 +65,12 @@ describe.each(APP_MODES)('HTTP API (%s)', (mode) => {
     expect(done.status).toBe(200);
     expect(await done.json()).toMatchObject({ id: milk.id, completed: true, content: 'buy milk' });
     // Explicit state: the same request twice leaves it completed.
-    expect(await (await ann.fetch(`/api/todos/${milk.id}`, { method: 'PATCH', json: { completed: true } })).json()).toMatchObject({ completed: true });
-    expect(await (await ann.fetch(`/api/todos/${milk.id}`, { method: 'PATCH', json: { content: 'oat milk' } })).json()).toMatchObject({
+    expect(
+      await (await ann.fetch(`/api/todos/${milk.id}`, { method: 'PATCH', json: { completed: true } })).json(),
+    ).toMatchObject({ completed: true });
+    expect(
+      await (await ann.fetch(`/api/todos/${milk.id}`, { method: 'PATCH', json: { content: 'oat milk' } })).json(),
+    ).toMatchObject({
       content: 'oat milk',
       completed: true,
     });
@@ -67,22 +79,36 @@ describe.each(APP_MODES)('HTTP API (%s)', (mode) => {
     expect(deleted.status).toBe(204);
     expect(await deleted.text()).toBe('');
     expect((await ann.fetch(`/api/todos/${bread.id}`, { method: 'DELETE' })).status).toBe(404);
-    expect((await (await ann.fetch('/api/todos')).json()).map((t: { content: string }) => t.content)).toEqual(['oat milk']);
+    expect((await (await ann.fetch('/api/todos')).json()).map((t: { content: string }) => t.content)).toEqual([
+      'oat milk',
+    ]);
   });
 
   it('keeps two users apart: 404 for someone else’s todo, and nothing of theirs changes', async () => {
     const secret = await (await ann.fetch('/api/todos', { json: { content: 'ann’s secret' } })).json();
     expect((await (await bob.fetch('/api/todos')).json()).map((t: { id: number }) => t.id)).not.toContain(secret.id);
-    const patch = await bob.fetch(`/api/todos/${secret.id}`, { method: 'PATCH', json: { completed: true, content: 'pwned' } });
+    const patch = await bob.fetch(`/api/todos/${secret.id}`, {
+      method: 'PATCH',
+      json: { completed: true, content: 'pwned' },
+    });
     expect(patch.status).toBe(404);
     expect((await patch.json()).error.code).toBe('not_found');
     expect((await bob.fetch(`/api/todos/${secret.id}`, { method: 'DELETE' })).status).toBe(404);
     const annList = await (await ann.fetch('/api/todos')).json();
-    expect(annList.find((t: { id: number }) => t.id === secret.id)).toMatchObject({ content: 'ann’s secret', completed: false });
+    expect(annList.find((t: { id: number }) => t.id === secret.id)).toMatchObject({
+      content: 'ann’s secret',
+      completed: false,
+    });
   });
 
   it.each([
-    ['malformed JSON', { method: 'POST', body: '{"content":', headers: { 'content-type': 'application/json' } }, '/api/todos', 400, 'invalid_json'],
+    [
+      'malformed JSON',
+      { method: 'POST', body: '{"content":', headers: { 'content-type': 'application/json' } },
+      '/api/todos',
+      400,
+      'invalid_json',
+    ],
     ['empty content', { json: { content: '   ' } }, '/api/todos', 400, 'validation_failed'],
     ['content over 500 characters', { json: { content: 'x'.repeat(501) } }, '/api/todos', 400, 'validation_failed'],
     ['a wrong type', { json: { content: 7 } }, '/api/todos', 400, 'validation_failed'],
@@ -90,7 +116,13 @@ describe.each(APP_MODES)('HTTP API (%s)', (mode) => {
     ['a form body', { form: { content: 'a' } }, '/api/todos', 415, 'unsupported_media_type'],
     ['a body over 16 KiB', { json: { content: 'x'.repeat(17 * 1024) } }, '/api/todos', 413, 'payload_too_large'],
     ['an empty patch', { method: 'PATCH', json: {} }, '/api/todos/1', 400, 'validation_failed'],
-    ['a toggle-like patch', { method: 'PATCH', json: { completed: 'toggle' } }, '/api/todos/1', 400, 'validation_failed'],
+    [
+      'a toggle-like patch',
+      { method: 'PATCH', json: { completed: 'toggle' } },
+      '/api/todos/1',
+      400,
+      'validation_failed',
+    ],
     ['id abc', { method: 'PATCH', json: { completed: true } }, '/api/todos/abc', 400, 'invalid_id'],
     ['id 0', { method: 'DELETE' }, '/api/todos/0', 400, 'invalid_id'],
     ['id -1', { method: 'DELETE' }, '/api/todos/-1', 400, 'invalid_id'],
@@ -110,7 +142,10 @@ describe.each(APP_MODES)('HTTP API (%s)', (mode) => {
   });
 
   it('refuses a cross-origin write with 403', async () => {
-    const response = await ann.fetch('/api/todos', { json: { content: 'csrf' }, headers: { origin: 'https://evil.example' } });
+    const response = await ann.fetch('/api/todos', {
+      json: { content: 'csrf' },
+      headers: { origin: 'https://evil.example' },
+    });
     expect(response.status).toBe(403);
     expect((await response.json()).error.code).toBe('forbidden');
   });
@@ -138,48 +173,60 @@ describe.each(APP_MODES)('HTTP API (%s)', (mode) => {
     replay.cookies.set('authjs.session-token', token);
     expect((await replay.fetch('/api/todos')).status).toBe(401);
     if (app.database) {
-      const { rowCount } = await app.database.query('SELECT 1 FROM sessions WHERE "sessionToken" = $1', [hashSessionToken(token)]);
+      const { rowCount } = await app.database.query('SELECT 1 FROM sessions WHERE "sessionToken" = $1', [
+        hashSessionToken(token),
+      ]);
       expect(rowCount).toBe(0);
     }
   });
 
   // Needs a handle on the database to plant sessions of a chosen age (postgres mode).
-  it.skipIf(mode === 'local')('extends a session due for it (row and cookie) once, and clears an expired one', async () => {
-    const database = app.database!;
-    const { rows } = await database.query<{ id: number }>('INSERT INTO users (email) VALUES ($1) RETURNING id', [uniqueEmail('dan')]);
-    const userId = rows[0]!.id;
-    const [due, dead] = [`due-${userId}`, `dead-${userId}`];
-    await database.query(
-      `INSERT INTO sessions ("userId", "sessionToken", expires) VALUES ($1, $2, now() + interval '28 days'), ($1, $3, now() - interval '1 minute')`,
-      [userId, hashSessionToken(due), hashSessionToken(dead)],
-    );
-    const storedExpiry = async (token: string) =>
-      (await database.query<{ expires: Date }>('SELECT expires FROM sessions WHERE "sessionToken" = $1', [hashSessionToken(token)])).rows[0]?.expires;
-    const get = (token: string) => fetch(`${app.server.url}/api/todos`, { headers: { cookie: `authjs.session-token=${token}` } });
+  it.skipIf(mode === 'local')(
+    'extends a session due for it (row and cookie) once, and clears an expired one',
+    async () => {
+      const database = app.database!;
+      const { rows } = await database.query<{ id: number }>('INSERT INTO users (email) VALUES ($1) RETURNING id', [
+        uniqueEmail('dan'),
+      ]);
+      const userId = rows[0]!.id;
+      const [due, dead] = [`due-${userId}`, `dead-${userId}`];
+      await database.query(
+        `INSERT INTO sessions ("userId", "sessionToken", expires) VALUES ($1, $2, now() + interval '28 days'), ($1, $3, now() - interval '1 minute')`,
+        [userId, hashSessionToken(due), hashSessionToken(dead)],
+      );
+      const storedExpiry = async (token: string) =>
+        (
+          await database.query<{ expires: Date }>('SELECT expires FROM sessions WHERE "sessionToken" = $1', [
+            hashSessionToken(token),
+          ])
+        ).rows[0]?.expires;
+      const get = (token: string) =>
+        fetch(`${app.server.url}/api/todos`, { headers: { cookie: `authjs.session-token=${token}` } });
 
-    const extended = await get(due);
-    expect(extended.status).toBe(200);
-    const cookie = extended.headers.getSetCookie().find((c) => c.startsWith(`authjs.session-token=${due};`));
-    expect(cookie).toMatch(/; HttpOnly/i);
-    expect(cookie).toMatch(/; SameSite=Lax/i);
-    expect(cookie).toMatch(/; Path=\//i);
-    const cookieExpiry = Date.parse(/; Expires=([^;]+)/i.exec(cookie!)![1]!);
-    const rowExpiry = new Date((await storedExpiry(due))!).getTime();
-    expect(rowExpiry).toBeGreaterThan(Date.now() + 29.9 * 24 * 3600 * 1000);
-    expect(Math.abs(cookieExpiry - rowExpiry)).toBeLessThan(1000); // the cookie expires with its row
+      const extended = await get(due);
+      expect(extended.status).toBe(200);
+      const cookie = extended.headers.getSetCookie().find((c) => c.startsWith(`authjs.session-token=${due};`));
+      expect(cookie).toMatch(/; HttpOnly/i);
+      expect(cookie).toMatch(/; SameSite=Lax/i);
+      expect(cookie).toMatch(/; Path=\//i);
+      const cookieExpiry = Date.parse(/; Expires=([^;]+)/i.exec(cookie!)![1]!);
+      const rowExpiry = new Date((await storedExpiry(due))!).getTime();
+      expect(rowExpiry).toBeGreaterThan(Date.now() + 29.9 * 24 * 3600 * 1000);
+      expect(Math.abs(cookieExpiry - rowExpiry)).toBeLessThan(1000); // the cookie expires with its row
 
-    // Extended a moment ago: the next request changes nothing and sends no cookie.
-    const next = await get(due);
-    expect(next.status).toBe(200);
-    expect(next.headers.getSetCookie()).toEqual([]);
-    expect(new Date((await storedExpiry(due))!).getTime()).toBe(rowExpiry);
+      // Extended a moment ago: the next request changes nothing and sends no cookie.
+      const next = await get(due);
+      expect(next.status).toBe(200);
+      expect(next.headers.getSetCookie()).toEqual([]);
+      expect(new Date((await storedExpiry(due))!).getTime()).toBe(rowExpiry);
 
-    const expired = await get(dead);
-    expect(expired.status).toBe(401);
-    const cleared = expired.headers.getSetCookie().find((c) => c.startsWith('authjs.session-token='));
-    expect(cleared).toMatch(/; Expires=Thu, 01 Jan 1970 00:00:00 GMT/);
-    expect(await storedExpiry(dead)).toBeUndefined();
-  });
+      const expired = await get(dead);
+      expect(expired.status).toBe(401);
+      const cleared = expired.headers.getSetCookie().find((c) => c.startsWith('authjs.session-token='));
+      expect(cleared).toMatch(/; Expires=Thu, 01 Jan 1970 00:00:00 GMT/);
+      expect(await storedExpiry(dead)).toBeUndefined();
+    },
+  );
 
   it('sends the sign-in form back with a message for an invalid address, sending no mail', async () => {
     const client = new HttpClient(app.server.url);

@@ -16,7 +16,11 @@ type Init = RequestInit & { json?: unknown; form?: Record<string, string> };
 /** `:own` in a path is replaced by the id of one of the signed-in user's todos. */
 type Case = [label: string, path: string, init: Init, status: number, code?: string];
 
-const json = (body: string, type = 'application/json'): Init => ({ method: 'POST', body, headers: { 'content-type': type } });
+const json = (body: string, type = 'application/json'): Init => ({
+  method: 'POST',
+  body,
+  headers: { 'content-type': type },
+});
 const patch = (body: unknown): Init => ({ method: 'PATCH', json: body });
 const bytes = (text: string): Init => ({ method: 'POST', body: new TextEncoder().encode(text) }); // no content type
 
@@ -35,8 +39,20 @@ const CONTENT_TYPES: Case[] = [
   ['text/plain', '/api/todos', json('{"content":"x"}', 'text/plain'), 415, 'unsupported_media_type'],
   ['no content type', '/api/todos', bytes('{"content":"x"}'), 415, 'unsupported_media_type'],
   ['a form body', '/api/todos', { form: { content: 'x' } }, 415, 'unsupported_media_type'],
-  ['multipart', '/api/todos', json('--b\r\n\r\nx\r\n--b--', 'multipart/form-data; boundary=b'), 415, 'unsupported_media_type'],
-  ['text/plain (PATCH)', '/api/todos/:own', { ...json('{"completed":true}', 'text/plain'), method: 'PATCH' }, 415, 'unsupported_media_type'],
+  [
+    'multipart',
+    '/api/todos',
+    json('--b\r\n\r\nx\r\n--b--', 'multipart/form-data; boundary=b'),
+    415,
+    'unsupported_media_type',
+  ],
+  [
+    'text/plain (PATCH)',
+    '/api/todos/:own',
+    { ...json('{"completed":true}', 'text/plain'), method: 'PATCH' },
+    415,
+    'unsupported_media_type',
+  ],
 ];
 
 const FIELDS: Case[] = [
@@ -58,7 +74,21 @@ const FIELDS: Case[] = [
   ['a NUL byte in a patch', '/api/todos/:own', patch({ content: '\u0000' }), 400, 'validation_failed'],
 ];
 
-const BAD_IDS = ['0', '-1', '1.5', 'abc', '99999999999', '2147483648', '1e3', '0x10', '01', '%201', '%00', '1%2F2', '9'.repeat(400)];
+const BAD_IDS = [
+  '0',
+  '-1',
+  '1.5',
+  'abc',
+  '99999999999',
+  '2147483648',
+  '1e3',
+  '0x10',
+  '01',
+  '%201',
+  '%00',
+  '1%2F2',
+  '9'.repeat(400),
+];
 const IDS: Case[] = BAD_IDS.flatMap((id): Case[] => [
   [`id ${id.slice(0, 20)} (PATCH)`, `/api/todos/${id}`, patch({ completed: true }), 400, 'invalid_id'],
   [`id ${id.slice(0, 20)} (DELETE)`, `/api/todos/${id}`, { method: 'DELETE' }, 400, 'invalid_id'],
@@ -76,11 +106,35 @@ const METHODS: Case[] = [
 const BULK: Case[] = [
   ['truncated JSON (complete-all)', '/api/todos/complete-all', json('{"completed":'), 400, 'invalid_json'],
   ['a missing completed (complete-all)', '/api/todos/complete-all', { json: {} }, 400, 'validation_failed'],
-  ['completed as a string (complete-all)', '/api/todos/complete-all', { json: { completed: 'yes' } }, 400, 'validation_failed'],
-  ['an extra user_id (complete-all)', '/api/todos/complete-all', { json: { completed: true, user_id: 1 } }, 400, 'validation_failed'],
-  ['text/plain (complete-all)', '/api/todos/complete-all', json('{"completed":true}', 'text/plain'), 415, 'unsupported_media_type'],
+  [
+    'completed as a string (complete-all)',
+    '/api/todos/complete-all',
+    { json: { completed: 'yes' } },
+    400,
+    'validation_failed',
+  ],
+  [
+    'an extra user_id (complete-all)',
+    '/api/todos/complete-all',
+    { json: { completed: true, user_id: 1 } },
+    400,
+    'validation_failed',
+  ],
+  [
+    'text/plain (complete-all)',
+    '/api/todos/complete-all',
+    json('{"completed":true}', 'text/plain'),
+    415,
+    'unsupported_media_type',
+  ],
   ['GET on complete-all', '/api/todos/complete-all', { method: 'GET' }, 405, 'method_not_allowed'],
-  ['PUT on complete-all', '/api/todos/complete-all', { method: 'PUT', json: { completed: true } }, 405, 'method_not_allowed'],
+  [
+    'PUT on complete-all',
+    '/api/todos/complete-all',
+    { method: 'PUT', json: { completed: true } },
+    405,
+    'method_not_allowed',
+  ],
   ['GET on completed', '/api/todos/completed', { method: 'GET' }, 405, 'method_not_allowed'],
   ['POST on completed', '/api/todos/completed', { json: {} }, 405, 'method_not_allowed'],
 ];
@@ -147,7 +201,10 @@ describe('bad input (postgres mode)', () => {
     const todo = (await response.json()) as { id: number; content: string };
     expect(todo.content).toBe(content);
     expected.push(content);
-    const { rows } = await database.query<{ content: string }>('SELECT content FROM todos WHERE id = $1 AND user_id = $2', [todo.id, annId]);
+    const { rows } = await database.query<{ content: string }>(
+      'SELECT content FROM todos WHERE id = $1 AND user_id = $2',
+      [todo.id, annId],
+    );
     expect(rows[0]!.content).toBe(content);
   });
 
@@ -210,7 +267,10 @@ describe('bad input (postgres mode)', () => {
         'expired',
         async () => {
           const token = `expired-${Date.now()}`;
-          await database.query(`INSERT INTO sessions ("userId", "sessionToken", expires) VALUES ($1, $2, now() - interval '1 minute')`, [annId, hashSessionToken(token)]);
+          await database.query(
+            `INSERT INTO sessions ("userId", "sessionToken", expires) VALUES ($1, $2, now() - interval '1 minute')`,
+            [annId, hashSessionToken(token)],
+          );
           return token;
         },
       ],
@@ -232,7 +292,9 @@ describe('bad input (postgres mode)', () => {
 
   it('answers oversized request headers with 431', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const request = http.request(new URL('/api/todos', app.server.url), { headers: { 'x-padding': 'p'.repeat(32 * 1024) } });
+      const request = http.request(new URL('/api/todos', app.server.url), {
+        headers: { 'x-padding': 'p'.repeat(32 * 1024) },
+      });
       request.on('response', (response) => {
         response.resume();
         resolve(response.statusCode ?? 0);
@@ -245,35 +307,100 @@ describe('bad input (postgres mode)', () => {
 
   describe('form endpoints', () => {
     const form = (fields: Record<string, string>): Init => ({ form: fields });
-    const FORMS: Array<[label: string, path: string, init: Init | (() => Promise<Init>), check: (r: Response) => void]> = [
-      ['sign-in without an email', '/api/auth/signin/email', form({ csrfToken: 'x' }), redirectsTo(/^\/signin\?error=invalid-email/)],
-      ['sign-in with a NUL in the email', '/api/auth/signin/email', form({ email: 'a\u0000@example.com' }), redirectsTo(/^\/signin\?error=invalid-email/)],
-      ['sign-in with a 300-character email', '/api/auth/signin/email', form({ email: `${'a'.repeat(300)}@example.com` }), redirectsTo(/^\/signin\?error=invalid-email/)],
-      ['sign-in with SQL in the email', '/api/auth/signin/email', form({ email: "x'--@example.com'" }), redirectsTo(/^\/signin\?error=invalid-email/)],
+    const FORMS: Array<
+      [label: string, path: string, init: Init | (() => Promise<Init>), check: (r: Response) => void]
+    > = [
+      [
+        'sign-in without an email',
+        '/api/auth/signin/email',
+        form({ csrfToken: 'x' }),
+        redirectsTo(/^\/signin\?error=invalid-email/),
+      ],
+      [
+        'sign-in with a NUL in the email',
+        '/api/auth/signin/email',
+        form({ email: 'a\u0000@example.com' }),
+        redirectsTo(/^\/signin\?error=invalid-email/),
+      ],
+      [
+        'sign-in with a 300-character email',
+        '/api/auth/signin/email',
+        form({ email: `${'a'.repeat(300)}@example.com` }),
+        redirectsTo(/^\/signin\?error=invalid-email/),
+      ],
+      [
+        'sign-in with SQL in the email',
+        '/api/auth/signin/email',
+        form({ email: "x'--@example.com'" }),
+        redirectsTo(/^\/signin\?error=invalid-email/),
+      ],
       ['sign-in without a CSRF token', '/api/auth/signin/email', form({ email: 'csrf@example.com' }), isClientSide],
       ['sign-in with a JSON body', '/api/auth/signin/email', { json: { email: 'json@example.com' } }, isClientSide],
-      ['sign-in with a 10 MB body', '/api/auth/signin/email', json('e'.repeat(10 * 1024 * 1024), 'application/x-www-form-urlencoded'), hasStatus(413)],
+      [
+        'sign-in with a 10 MB body',
+        '/api/auth/signin/email',
+        json('e'.repeat(10 * 1024 * 1024), 'application/x-www-form-urlencoded'),
+        hasStatus(413),
+      ],
       // A GET of the callback never signs in: it shows the confirm page (whose button POSTs).
-      ['a callback by GET', '/api/auth/callback/email?token=forged&email=a%40example.com', { method: 'GET' }, redirectsTo(/^\/signin\/confirm\?token=forged&email=a%40example\.com$/)],
-      ['a callback with a made-up token', '/api/auth/callback/email?token=forged&email=a%40example.com', form({}), redirectsTo(/\/signin\/error\?error=Verification/)],
+      [
+        'a callback by GET',
+        '/api/auth/callback/email?token=forged&email=a%40example.com',
+        { method: 'GET' },
+        redirectsTo(/^\/signin\/confirm\?token=forged&email=a%40example\.com$/),
+      ],
+      [
+        'a callback with a made-up token',
+        '/api/auth/callback/email?token=forged&email=a%40example.com',
+        form({}),
+        redirectsTo(/\/signin\/error\?error=Verification/),
+      ],
       ['a callback with no token', '/api/auth/callback/email', { method: 'GET' }, isClientSide],
       ['an unknown Auth.js action', '/api/auth/frobnicate', { method: 'GET' }, isClientSide],
       ['Auth.js sign-out without a CSRF token', '/api/auth/signout', form({}), isClientSide],
       ['Auth.js session by DELETE', '/api/auth/session', { method: 'DELETE' }, notServerError],
-      ['Auth.js session with a forged cookie', '/api/auth/session', { method: 'GET', headers: { cookie: 'authjs.session-token=forged' } }, notServerError],
+      [
+        'Auth.js session with a forged cookie',
+        '/api/auth/session',
+        { method: 'GET', headers: { cookie: 'authjs.session-token=forged' } },
+        notServerError,
+      ],
       ['Auth.js CSRF by PUT', '/api/auth/csrf', { method: 'PUT', body: 'x' }, notServerError],
       ['a path with a NUL byte', '/api/auth/signin%00/email', form({ email: 'nul@example.com' }), isClientSide],
-      ['a sign-in code without a pending sign-in', '/signin/code', form({ code: '123456' }), redirectsTo(/^\/signin\?error=code-session/)],
+      [
+        'a sign-in code without a pending sign-in',
+        '/signin/code',
+        form({ code: '123456' }),
+        redirectsTo(/^\/signin\?error=code-session/),
+      ],
       ['a sign-in code by GET', '/signin/code', { method: 'GET' }, hasStatus(405)],
-      ['a confirm link with garbage', '/signin/confirm?token=%00%27--&email=%F0%9F&callbackUrl=javascript:alert(1)', { method: 'GET' }, isClientSide],
+      [
+        'a confirm link with garbage',
+        '/signin/confirm?token=%00%27--&email=%F0%9F&callbackUrl=javascript:alert(1)',
+        { method: 'GET' },
+        isClientSide,
+      ],
       ['a confirm link with nothing', '/signin/confirm', { method: 'GET' }, hasStatus(410)],
-      ['an account action while signed out', '/account', form({ action: 'delete-account', confirm: 'x' }), redirectsTo(/^\/signin\?/)],
+      [
+        'an account action while signed out',
+        '/account',
+        form({ action: 'delete-account', confirm: 'x' }),
+        redirectsTo(/^\/signin\?/),
+      ],
       ['sign-out with a JSON body', '/signout', { json: { everything: true } }, redirectsTo(/^\/$/)],
-      ['sign-out with a 10 MB body', '/signout', json('x'.repeat(10 * 1024 * 1024), 'application/x-www-form-urlencoded'), isClientSide],
+      [
+        'sign-out with a 10 MB body',
+        '/signout',
+        json('x'.repeat(10 * 1024 * 1024), 'application/x-www-form-urlencoded'),
+        isClientSide,
+      ],
     ];
 
     it.each(FORMS)('%s: answered without a 5xx', async (_label, path, init, check) => {
-      const response = await new HttpClient(app.server.url).fetch(path, typeof init === 'function' ? await init() : init);
+      const response = await new HttpClient(app.server.url).fetch(
+        path,
+        typeof init === 'function' ? await init() : init,
+      );
       check(response);
     });
 
@@ -284,10 +411,25 @@ describe('bad input (postgres mode)', () => {
       ['add with a NUL byte', '/todos/add', form({ content: 'a\u0000b' }), refused('invalid')],
       ['add with 501 characters', '/todos/add', form({ content: 'x'.repeat(501) }), refused('too_long')],
       ['add with a JSON body', '/todos/add', { json: { content: 'json' } }, refused('invalid')],
-      ['add with a 10 MB body', '/todos/add', json(`content=${'x'.repeat(10 * 1024 * 1024)}`, 'application/x-www-form-urlencoded'), isClientSide],
+      [
+        'add with a 10 MB body',
+        '/todos/add',
+        json(`content=${'x'.repeat(10 * 1024 * 1024)}`, 'application/x-www-form-urlencoded'),
+        isClientSide,
+      ],
       ['toggle with id abc', '/todos/toggle', form({ id: 'abc', completed: 'true' }), refused('invalid')],
-      ['toggle with an id beyond int4', '/todos/toggle', form({ id: '99999999999', completed: 'true' }), refused('invalid')],
-      ['toggle with completed=yes', '/todos/toggle', () => form({ id: String(own), completed: 'yes' }), refused('invalid')],
+      [
+        'toggle with an id beyond int4',
+        '/todos/toggle',
+        form({ id: '99999999999', completed: 'true' }),
+        refused('invalid'),
+      ],
+      [
+        'toggle with completed=yes',
+        '/todos/toggle',
+        () => form({ id: String(own), completed: 'yes' }),
+        refused('invalid'),
+      ],
       ['edit with id -1', '/todos/edit', form({ id: '-1', content: 'x' }), refused('invalid')],
       ['edit with a NUL byte', '/todos/edit', () => form({ id: String(own), content: '\u0000' }), refused('invalid')],
       ['delete a todo that does not exist', '/todos/delete', form({ id: '2147483647' }), refused('not_found')],
@@ -297,11 +439,14 @@ describe('bad input (postgres mode)', () => {
       ['GET on an action', '/todos/add', { method: 'GET' }, redirectsTo(/^\/todos$/)],
     ];
 
-    it.each(TODO_FORMS)('/todos form: %s → answered without a 5xx, nothing changed', async (_label, path, init, check) => {
-      const before = await (await ann.fetch('/api/todos')).text();
-      check(await ann.fetch(path, typeof init === 'function' ? init() : init));
-      expect(await (await ann.fetch('/api/todos')).text()).toBe(before);
-    });
+    it.each(TODO_FORMS)(
+      '/todos form: %s → answered without a 5xx, nothing changed',
+      async (_label, path, init, check) => {
+        const before = await (await ann.fetch('/api/todos')).text();
+        check(await ann.fetch(path, typeof init === 'function' ? init() : init));
+        expect(await (await ann.fetch('/api/todos')).text()).toBe(before);
+      },
+    );
 
     it('a todo form while signed out goes to sign-in', async () => {
       const response = await new HttpClient(app.server.url).fetch('/todos/add', form({ content: 'anonymous' }));
@@ -312,12 +457,32 @@ describe('bad input (postgres mode)', () => {
     const ACCOUNT: Array<[label: string, init: Init, check: (r: Response) => void]> = [
       ['an unknown action', form({ action: 'frobnicate' }), redirectsTo(/^\/account\?error=unknown-action/)],
       ['no action', form({}), redirectsTo(/^\/account\?error=unknown-action/)],
-      ['deleting with a wrong confirmation', form({ action: 'delete-account', confirm: 'someone@else.example' }), redirectsTo(/mismatch/)],
-      ['deleting with SQL as confirmation', form({ action: 'delete-account', confirm: "' OR 1=1 --" }), redirectsTo(/mismatch/)],
+      [
+        'deleting with a wrong confirmation',
+        form({ action: 'delete-account', confirm: 'someone@else.example' }),
+        redirectsTo(/mismatch/),
+      ],
+      [
+        'deleting with SQL as confirmation',
+        form({ action: 'delete-account', confirm: "' OR 1=1 --" }),
+        redirectsTo(/mismatch/),
+      ],
       ['a JSON body', { json: { action: 'delete-account' } }, redirectsTo(/^\/account\?error=unknown-action/)],
-      ['a 10 MB body', json(`action=delete-account&confirm=${'x'.repeat(10 * 1024 * 1024)}`, 'application/x-www-form-urlencoded'), isClientSide],
+      [
+        'a 10 MB body',
+        json(`action=delete-account&confirm=${'x'.repeat(10 * 1024 * 1024)}`, 'application/x-www-form-urlencoded'),
+        isClientSide,
+      ],
       // Pages take GET, HEAD and form POSTs only (the middleware answers anything else with 405).
-      ['PUT', { method: 'PUT', body: 'action=sign-out-everywhere', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, hasStatus(405)],
+      [
+        'PUT',
+        {
+          method: 'PUT',
+          body: 'action=sign-out-everywhere',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        },
+        hasStatus(405),
+      ],
       ['DELETE', { method: 'DELETE' }, hasStatus(405)],
     ];
 
@@ -328,7 +493,10 @@ describe('bad input (postgres mode)', () => {
   });
 
   it('leaves the database with exactly what the valid requests produced, and logged no 5xx', async () => {
-    const { rows } = await database.query<{ content: string }>('SELECT content FROM todos WHERE user_id = $1 ORDER BY id', [annId]);
+    const { rows } = await database.query<{ content: string }>(
+      'SELECT content FROM todos WHERE user_id = $1 ORDER BY id',
+      [annId],
+    );
     expect(rows.map((r) => r.content)).toEqual(expected);
     const all = await database.query<{ n: string }>('SELECT count(*) AS n FROM todos');
     expect(Number(all.rows[0]!.n)).toBe(expected.length);

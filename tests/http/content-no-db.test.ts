@@ -79,8 +79,14 @@ describe('requests without a session cookie', () => {
   it('is a check that can fail: a signed-in request shows up as a query', async () => {
     const token = randomBytes(32).toString('hex');
     const email = `reader-${randomBytes(4).toString('hex')}@example.com`;
-    const { rows } = await appDatabase.query<{ id: number }>('INSERT INTO users (email, name) VALUES ($1, $2) RETURNING id', [email, 'Rea Der']);
-    await appDatabase.query(`INSERT INTO sessions ("userId", expires, "sessionToken") VALUES ($1, now() + interval '30 days', $2)`, [rows[0]!.id, hashSessionToken(token)]);
+    const { rows } = await appDatabase.query<{ id: number }>(
+      'INSERT INTO users (email, name) VALUES ($1, $2) RETURNING id',
+      [email, 'Rea Der'],
+    );
+    await appDatabase.query(
+      `INSERT INTO sessions ("userId", expires, "sessionToken") VALUES ($1, now() + interval '30 days', $2)`,
+      [rows[0]!.id, hashSessionToken(token)],
+    );
 
     const since = await databaseNow();
     const island = await rawRequest(`${server.url}${islandPath}`, { cookie: `authjs.session-token=${token}` });
@@ -89,6 +95,8 @@ describe('requests without a session cookie', () => {
 
     // The anonymous answer is still the signed-out menu, and a signed-in one never comes from it.
     expect((await rawRequest(`${server.url}${islandPath}`)).text()).toContain('href="/signin"');
-    expect((await rawRequest(`${server.url}${islandPath}`, { cookie: `authjs.session-token=${token}` })).text()).toContain('Rea Der');
+    expect(
+      (await rawRequest(`${server.url}${islandPath}`, { cookie: `authjs.session-token=${token}` })).text(),
+    ).toContain('Rea Der');
   });
 });

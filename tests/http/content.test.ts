@@ -10,7 +10,14 @@ import { rawRequest } from '#scripts/support/raw-http.ts';
 /** The build's `site` (astro.config.mjs) when SITE_URL is not set at build time. */
 const BUILD_SITE = (process.env.SITE_URL || 'http://localhost:4321').replace(/\/+$/, '');
 const LANDING_PAGES = ['/', '/features', '/pricing', '/about', '/docs'];
-const DOCS = ['getting-started', 'configuration', 'email-providers', 'deploying-with-neon', 'security-model', 'architecture'];
+const DOCS = [
+  'getting-started',
+  'configuration',
+  'email-providers',
+  'deploying-with-neon',
+  'security-model',
+  'architecture',
+];
 const CONTENT_PAGES = [...LANDING_PAGES, ...DOCS.map((slug) => `/docs/${slug}`)];
 /** Astro's inline server-island loader and the island's fetch, for two islands at most. */
 const MAX_INLINE_SCRIPT_BYTES = 2048;
@@ -118,7 +125,8 @@ describe('sitemap, robots.txt and not found', () => {
     expect(sitemap.headers['content-type']).toBe('application/xml; charset=utf-8');
     const locations = [...sitemap.text().matchAll(/<loc>([^<]+)<\/loc>/g)].map((match) => match[1]);
     for (const path of CONTENT_PAGES) expect(locations).toContain(`${BUILD_SITE}${path}`);
-    for (const location of locations) expect(new URL(location!).pathname).not.toMatch(/^\/(signin|signout|todos|dev|api)(\/|$)/);
+    for (const location of locations)
+      expect(new URL(location!).pathname).not.toMatch(/^\/(signin|signout|todos|dev|api)(\/|$)/);
   });
 
   it('redirects /sitemap.xml to the sitemap index', async () => {
@@ -135,13 +143,16 @@ describe('sitemap, robots.txt and not found', () => {
     for (const path of ['/api/', '/todos', '/signin']) expect(robots.text()).toContain(`Disallow: ${path}`);
   });
 
-  it.each(['/no-such-page', '/docs/no-such-page', '/features/extra'])('answers %s with the styled 404 page', async (path) => {
-    const response = await rawRequest(`${server.url}${path}`, { 'accept-encoding': 'br' });
-    expect(response.status).toBe(404);
-    expect(response.headers['content-type']).toMatch(/^text\/html/);
-    const html = response.text();
-    expect(html).toContain('This page doesn’t exist');
-    expect(html).toMatch(/<link rel="stylesheet" href="\/_astro\//);
-    expect(html).toContain('href="/docs"');
-  });
+  it.each(['/no-such-page', '/docs/no-such-page', '/features/extra'])(
+    'answers %s with the styled 404 page',
+    async (path) => {
+      const response = await rawRequest(`${server.url}${path}`, { 'accept-encoding': 'br' });
+      expect(response.status).toBe(404);
+      expect(response.headers['content-type']).toMatch(/^text\/html/);
+      const html = response.text();
+      expect(html).toContain('This page doesn’t exist');
+      expect(html).toMatch(/<link rel="stylesheet" href="\/_astro\//);
+      expect(html).toContain('href="/docs"');
+    },
+  );
 });

@@ -50,7 +50,9 @@ describe('database faults (postgres through the Neon driver)', () => {
     const marker = `write_${Date.now()}`;
     // The handler is attached at once: the write may fail while the kill is still being awaited,
     // and a rejection with no handler yet is an unhandled rejection.
-    const write = database.query(`INSERT INTO writes (note) SELECT '${marker}' FROM pg_sleep(0.5)`).catch((e: unknown) => e);
+    const write = database
+      .query(`INSERT INTO writes (note) SELECT '${marker}' FROM pg_sleep(0.5)`)
+      .catch((e: unknown) => e);
     await killBackendRunning(admin, marker);
     const error = await write;
     expect(isDatabaseUnavailable(error)).toBe(true);
@@ -61,7 +63,13 @@ describe('database faults (postgres through the Neon driver)', () => {
   });
 
   it('bounds a slow database: queries time out (not retried), waiters give up, the pool recovers', async () => {
-    const slow = await openDatabase({ url, wsProxy: inject('postgres').wsProxy, poolMax: 2, queryTimeoutMs: 300, connectTimeoutMs: 400 });
+    const slow = await openDatabase({
+      url,
+      wsProxy: inject('postgres').wsProxy,
+      poolMax: 2,
+      queryTimeoutMs: 300,
+      connectTimeoutMs: 400,
+    });
     try {
       const started = Date.now();
       const results = await Promise.allSettled(Array.from({ length: 6 }, () => slow.query('SELECT pg_sleep(3)')));

@@ -96,10 +96,13 @@ describe('database outage while serving (postgres mode)', () => {
     });
 
     it('answers a sign-in link being used with the 503 page, not Auth.js’s “configuration” error', async () => {
-      const response = await new HttpClient(server.url).fetch('/api/auth/callback/email?token=abc&email=someone%40example.com', {
-        method: 'POST',
-        form: {},
-      });
+      const response = await new HttpClient(server.url).fetch(
+        '/api/auth/callback/email?token=abc&email=someone%40example.com',
+        {
+          method: 'POST',
+          form: {},
+        },
+      );
       expect(response.status).toBe(503);
       expect(response.headers.get('location')).toBeNull();
       expect(await response.text()).toContain('Back in a moment');

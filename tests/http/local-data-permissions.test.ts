@@ -28,7 +28,8 @@ describe('local data directory permissions', () => {
   it('creates the data directory and everything PGlite writes in it for the owner only', async () => {
     const client = new HttpClient(app.server.url);
     await client.signIn('perm@example.com', app.latestLink);
-    for (let i = 0; i < 20; i += 1) expect((await client.fetch('/api/todos', { json: { content: `todo ${i}` } })).status).toBe(201);
+    for (let i = 0; i < 20; i += 1)
+      expect((await client.fetch('/api/todos', { json: { content: `todo ${i}` } })).status).toBe(201);
     const entries = readdirSync(path.join(dataDir, 'pglite'), { recursive: true });
     expect(entries.length).toBeGreaterThan(100);
     expect(looseEntries(dataDir)).toEqual([]);

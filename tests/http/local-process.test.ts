@@ -19,14 +19,20 @@ const dataDir = tempDirs('local-process-');
 
 function admin(dir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['scripts/admin.ts', ...args], { cwd: ROOT, env: { ...BASE_ENV, DATA_DIR: dir } }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      ['scripts/admin.ts', ...args],
+      { cwd: ROOT, env: { ...BASE_ENV, DATA_DIR: dir } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
     );
   });
 }
 
 /** `astro dev` on `port` (what `npm run dev -- --port N` runs); resolves once it serves. */
-async function startDev(env: Record<string, string>, port: number): Promise<{ child: ChildProcess; output: () => string; exited: Promise<number | null> }> {
+async function startDev(
+  env: Record<string, string>,
+  port: number,
+): Promise<{ child: ChildProcess; output: () => string; exited: Promise<number | null> }> {
   const child = spawn(path.join(ROOT, 'node_modules/.bin/astro'), ['dev', '--port', String(port)], {
     cwd: ROOT,
     env: { ...BASE_ENV, ...env },
@@ -65,7 +71,12 @@ describe('one process owns the local data directory', () => {
     const dir = dataDir();
     server = await startAppServer({ env: { DATA_DIR: dir } });
 
-    const second = await runAppServerExpectingExit({ ...BASE_ENV, DATA_DIR: dir, PORT: String(await freePort()), HOST: '127.0.0.1' });
+    const second = await runAppServerExpectingExit({
+      ...BASE_ENV,
+      DATA_DIR: dir,
+      PORT: String(await freePort()),
+      HOST: '127.0.0.1',
+    });
     expect(second.code).toBe(1);
     expect(second.output).toMatch(REFUSAL);
     expect(REFUSAL.exec(second.output)![1]).toContain('src/server/index.ts');
@@ -76,7 +87,10 @@ describe('one process owns the local data directory', () => {
     expect(listing.stderr).toMatch(REFUSAL);
 
     const dev = await startDev({ DATA_DIR: dir }, await freePort());
-    const devCode = await Promise.race([dev.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 45_000))]);
+    const devCode = await Promise.race([
+      dev.exited,
+      new Promise((resolve) => setTimeout(() => resolve('still running'), 45_000)),
+    ]);
     await stopChild(dev.child, dev.exited);
     expect(devCode).toBe(1);
     expect(dev.output()).toMatch(REFUSAL);
@@ -89,7 +103,10 @@ describe('one process owns the local data directory', () => {
     const dir = dataDir();
     const gone = spawn(process.execPath, ['-e', '']);
     await new Promise((resolve) => gone.once('exit', resolve));
-    writeFileSync(path.join(dir, 'lock'), JSON.stringify({ pid: gone.pid, command: 'node src/server/index.ts', since: '2026-01-01T00:00:00.000Z' }));
+    writeFileSync(
+      path.join(dir, 'lock'),
+      JSON.stringify({ pid: gone.pid, command: 'node src/server/index.ts', since: '2026-01-01T00:00:00.000Z' }),
+    );
     server = await startAppServer({ env: { DATA_DIR: dir } });
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
@@ -103,7 +120,9 @@ describe('local mode links follow the port actually served', () => {
       expect(siteUrl).toBe(`http://localhost:${port}`);
       const client = new HttpClient(`http://localhost:${port}`);
       expect((await client.requestSignIn('port.zero@example.com')).status).toBe(302);
-      const [mail] = (await (await fetch(`http://localhost:${port}/dev/mailbox.json?to=port.zero%40example.com`)).json()) as Array<{ url: string }>;
+      const [mail] = (await (
+        await fetch(`http://localhost:${port}/dev/mailbox.json?to=port.zero%40example.com`)
+      ).json()) as Array<{ url: string }>;
       expect(mail!.url.startsWith(`http://localhost:${port}/signin/confirm?`)).toBe(true);
     } finally {
       await server.stop();
@@ -119,10 +138,17 @@ describe('local mode links follow the port actually served', () => {
       const client = new HttpClient(`http://localhost:${port}`);
       const response = await client.requestSignIn('dev.port@example.com');
       expect(response.status, dev.output()).toBe(302);
-      const [mail] = (await (await fetch(`http://localhost:${port}/dev/mailbox.json?to=dev.port%40example.com`)).json()) as Array<{ url: string }>;
+      const [mail] = (await (
+        await fetch(`http://localhost:${port}/dev/mailbox.json?to=dev.port%40example.com`)
+      ).json()) as Array<{ url: string }>;
       expect(mail!.url.startsWith(`http://localhost:${port}/signin/confirm?`)).toBe(true);
 
-      const prod = await runAppServerExpectingExit({ ...BASE_ENV, DATA_DIR: dir, PORT: String(await freePort()), HOST: '127.0.0.1' });
+      const prod = await runAppServerExpectingExit({
+        ...BASE_ENV,
+        DATA_DIR: dir,
+        PORT: String(await freePort()),
+        HOST: '127.0.0.1',
+      });
       expect(prod.code).toBe(1);
       expect(REFUSAL.exec(prod.output)?.[1]).toMatch(/astro/);
     } finally {

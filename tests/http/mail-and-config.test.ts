@@ -46,7 +46,11 @@ describe('sign-in email through Resend (postgres mode)', () => {
     expect(call!.path).toBe('/emails');
     expect(call!.headers.authorization).toBe(`Bearer ${TEST_RESEND_KEY}`);
     expect(call!.headers['content-type']).toContain('application/json');
-    expect(call!.body).toMatchObject({ from: 'Astro Todos <login@example.com>', to: [email], subject: 'Sign in to Astro Todos' });
+    expect(call!.body).toMatchObject({
+      from: 'Astro Todos <login@example.com>',
+      to: [email],
+      subject: 'Sign in to Astro Todos',
+    });
     const link = `${app.server.url}/signin/confirm?`;
     expect(call!.body.text).toContain(link);
     expect(call!.body.html).toContain(link.replace(/&/g, '&amp;'));

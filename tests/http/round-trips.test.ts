@@ -29,11 +29,21 @@ beforeAll(async () => {
   resend = await startFakeResend();
   server = await startPostgresApp({ databaseUrl: empty.url!, wsProxy: proxy.address, resend });
   database = await openDatabase({ url: empty.url, wsProxy: inject('postgres').wsProxy, poolMax: 1 });
-  const { rows } = await database.query<{ id: number }>(`INSERT INTO users (email, name) VALUES ('rt@example.com', 'Rita') RETURNING id`);
-  await database.query(`INSERT INTO sessions ("userId", "sessionToken", expires) VALUES ($1, $2, now() + interval '30 days')`, [rows[0]!.id, hashSessionToken(TOKEN)]);
-  const todo = await database.query<{ id: number }>(`INSERT INTO todos (user_id, content) VALUES ($1, 'counted') RETURNING id`, [rows[0]!.id]);
+  const { rows } = await database.query<{ id: number }>(
+    `INSERT INTO users (email, name) VALUES ('rt@example.com', 'Rita') RETURNING id`,
+  );
+  await database.query(
+    `INSERT INTO sessions ("userId", "sessionToken", expires) VALUES ($1, $2, now() + interval '30 days')`,
+    [rows[0]!.id, hashSessionToken(TOKEN)],
+  );
+  const todo = await database.query<{ id: number }>(
+    `INSERT INTO todos (user_id, content) VALUES ($1, 'counted') RETURNING id`,
+    [rows[0]!.id],
+  );
   todoId = todo.rows[0]!.id;
-  islandPath = /\/_server-islands\/UserMenu\?[^"]+/.exec((await rawRequest(`${server.url}/`)).text())![0].replaceAll('&amp;', '&');
+  islandPath = /\/_server-islands\/UserMenu\?[^"]+/
+    .exec((await rawRequest(`${server.url}/`)).text())![0]
+    .replaceAll('&amp;', '&');
 });
 afterAll(async () => {
   await server?.stop();
@@ -63,14 +73,26 @@ describe('database round trips per request', () => {
   const cases: Array<[string, number, () => [string, RequestInit, number]]> = [
     ['a prerendered page', 0, () => ['/', {}, 200]],
     ['the menu island without a cookie', 0, () => [islandPath, {}, 200]],
-    ['a cookie that cannot be a token', 0, () => ['/api/todos', { headers: { cookie: 'authjs.session-token=a%00b' } }, 401]],
-    ['an unknown token (the session read)', 1, () => ['/api/todos', { headers: { cookie: 'authjs.session-token=nobody' } }, 401]],
+    [
+      'a cookie that cannot be a token',
+      0,
+      () => ['/api/todos', { headers: { cookie: 'authjs.session-token=a%00b' } }, 401],
+    ],
+    [
+      'an unknown token (the session read)',
+      1,
+      () => ['/api/todos', { headers: { cookie: 'authjs.session-token=nobody' } }, 401],
+    ],
     ['the menu island, signed in', 1, () => [islandPath, { headers: signedIn }, 200]],
     ['GET /api/todos', 2, () => ['/api/todos', { headers: signedIn }, 200]],
     ['the todo page', 2, () => ['/todos', { headers: signedIn }, 200]],
     ['PATCH /api/todos/:id', 2, () => [`/api/todos/${todoId}`, json('PATCH', { completed: true }), 200]],
     ['POST /api/todos', 2, () => ['/api/todos', json('POST', { content: 'one more' }), 201]],
-    ['PATCH with a body that fails validation (no query for it)', 1, () => [`/api/todos/${todoId}`, json('PATCH', { completed: 'yes' }), 400]],
+    [
+      'PATCH with a body that fails validation (no query for it)',
+      1,
+      () => [`/api/todos/${todoId}`, json('PATCH', { completed: 'yes' }), 400],
+    ],
   ];
 
   beforeAll(async () => {

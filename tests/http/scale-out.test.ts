@@ -132,7 +132,8 @@ describe('two instances, one database', () => {
           if (response.status === 200) {
             // Read-your-writes across instances: the list equals what this user was acknowledged.
             const listed = ((await response.json()) as Array<{ id: number }>).map((t) => t.id).sort((x, y) => x - y);
-            if (JSON.stringify(listed) !== JSON.stringify(ids().sort((x, y) => x - y))) failures.push(`user ${index} op ${op}: stale list`);
+            if (JSON.stringify(listed) !== JSON.stringify(ids().sort((x, y) => x - y)))
+              failures.push(`user ${index} op ${op}: stale list`);
           }
         }
         if (!response.ok) failures.push(`user ${index} op ${op}: ${response.status} ${await response.text()}`);
@@ -144,7 +145,9 @@ describe('two instances, one database', () => {
     const started = Date.now();
     const models = await Promise.all(users.map((_, index) => runUser(index)));
     const elapsed = Date.now() - started;
-    console.log(`[load] ${USERS * OPERATIONS} operations over 2 instances in ${elapsed} ms (${Math.round((USERS * OPERATIONS * 1000) / elapsed)} req/s)`);
+    console.log(
+      `[load] ${USERS * OPERATIONS} operations over 2 instances in ${elapsed} ms (${Math.round((USERS * OPERATIONS * 1000) / elapsed)} req/s)`,
+    );
 
     expect(failures).toEqual([]);
     for (const [index, { userId }] of users.entries()) {

@@ -39,7 +39,11 @@ describe('local mode listens on loopback only', () => {
   it('refuses to start on 0.0.0.0 without DATABASE_URL, and says what to set', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'app-data-'));
     try {
-      const { code, output } = await runAppServerExpectingExit({ HOST: '0.0.0.0', PORT: String(await freePort()), DATA_DIR: dataDir });
+      const { code, output } = await runAppServerExpectingExit({
+        HOST: '0.0.0.0',
+        PORT: String(await freePort()),
+        DATA_DIR: dataDir,
+      });
       expect(code).toBe(1);
       expect(output).toContain('DATABASE_URL');
       expect(output).toContain('LOCAL_MODE_ON_NETWORK=1');
@@ -108,22 +112,29 @@ describe('Host check (DNS rebinding), local mode', () => {
   });
   afterAll(async () => app?.stop());
 
-  it.each(['/', '/about', '/favicon.svg', 'CSS', '/signin', '/api/todos', '/dev/mailbox.json', '/no-such-page', '//about'])(
-    '%s with a foreign Host answers 421',
-    async (target) => {
-      const url = `${app.server.url}${target === 'CSS' ? css : target}`;
-      for (const host of ['evil.example', `evil.example:${app.server.port}`, 'todos.public.example']) {
-        const response = await rawRequest(url, { host, 'x-forwarded-for': '198.51.100.7' });
-        expect(response.status, host).toBe(421);
-        if (target.startsWith('/api/')) {
-          expect(response.headers['content-type']).toContain('application/json');
-          expect(JSON.parse(response.text())).toMatchObject({ error: { code: 'misdirected_request' } });
-        } else {
-          expect(response.headers['content-type']).toContain('text/plain');
-        }
+  it.each([
+    '/',
+    '/about',
+    '/favicon.svg',
+    'CSS',
+    '/signin',
+    '/api/todos',
+    '/dev/mailbox.json',
+    '/no-such-page',
+    '//about',
+  ])('%s with a foreign Host answers 421', async (target) => {
+    const url = `${app.server.url}${target === 'CSS' ? css : target}`;
+    for (const host of ['evil.example', `evil.example:${app.server.port}`, 'todos.public.example']) {
+      const response = await rawRequest(url, { host, 'x-forwarded-for': '198.51.100.7' });
+      expect(response.status, host).toBe(421);
+      if (target.startsWith('/api/')) {
+        expect(response.headers['content-type']).toContain('application/json');
+        expect(JSON.parse(response.text())).toMatchObject({ error: { code: 'misdirected_request' } });
+      } else {
+        expect(response.headers['content-type']).toContain('text/plain');
       }
-    },
-  );
+    }
+  });
 
   it('compares host names, not ports', async () => {
     expect((await rawRequest(`${app.server.url}/`, { host: 'localhost:9999' })).status).toBe(200);
@@ -241,7 +252,9 @@ describe('security headers on every response', () => {
       const response = await rawRequest(`${server.url}${target}`, headers, method);
       expect(response.headers, `${response.status}`).toMatchObject(SECURITY);
       expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
-      expect(response.headers['strict-transport-security']).toBe(hsts ? 'max-age=63072000; includeSubDomains' : undefined);
+      expect(response.headers['strict-transport-security']).toBe(
+        hsts ? 'max-age=63072000; includeSubDomains' : undefined,
+      );
     });
   });
 });
@@ -274,7 +287,11 @@ describe('the on-demand image endpoint', () => {
     const anonymous = new HttpClient(app.server.url);
     const signedIn = new HttpClient(app.server.url);
     await signedIn.signIn(`image.${Date.now()}@example.com`, (email) => app.latestLink(email));
-    for (const [browser, page] of [[anonymous, '/signin'], [signedIn, '/todos'], [signedIn, '/account']] as const) {
+    for (const [browser, page] of [
+      [anonymous, '/signin'],
+      [signedIn, '/todos'],
+      [signedIn, '/account'],
+    ] as const) {
       const response = await browser.fetch(page);
       expect(response.status, page).toBe(200);
       expect(await response.text(), page).not.toContain('/_image?');

@@ -91,13 +91,36 @@ describe('cache headers', () => {
 
   it.each([
     { name: 'a matching If-None-Match', headersFor: (etag: string) => ({ 'if-none-match': etag }), status: 304 },
-    { name: 'a weak matching If-None-Match', headersFor: (etag: string) => ({ 'if-none-match': `W/${etag}` }), status: 304 },
-    { name: 'a list containing the ETag', headersFor: (etag: string) => ({ 'if-none-match': `"other", ${etag}` }), status: 304 },
+    {
+      name: 'a weak matching If-None-Match',
+      headersFor: (etag: string) => ({ 'if-none-match': `W/${etag}` }),
+      status: 304,
+    },
+    {
+      name: 'a list containing the ETag',
+      headersFor: (etag: string) => ({ 'if-none-match': `"other", ${etag}` }),
+      status: 304,
+    },
     { name: 'If-None-Match: *', headersFor: () => ({ 'if-none-match': '*' }), status: 304 },
     { name: 'another ETag', headersFor: () => ({ 'if-none-match': '"something-else"' }), status: 200 },
-    { name: 'a stale ETag with a fresh date (the ETag wins)', headersFor: () => ({ 'if-none-match': '"old"', 'if-modified-since': new Date(Date.now() + 86_400_000).toUTCString() }), status: 200 },
-    { name: 'If-Modified-Since now', headersFor: () => ({ 'if-modified-since': new Date(Date.now() + 1000).toUTCString() }), status: 304 },
-    { name: 'If-Modified-Since in 2001', headersFor: () => ({ 'if-modified-since': 'Mon, 01 Jan 2001 00:00:00 GMT' }), status: 200 },
+    {
+      name: 'a stale ETag with a fresh date (the ETag wins)',
+      headersFor: () => ({
+        'if-none-match': '"old"',
+        'if-modified-since': new Date(Date.now() + 86_400_000).toUTCString(),
+      }),
+      status: 200,
+    },
+    {
+      name: 'If-Modified-Since now',
+      headersFor: () => ({ 'if-modified-since': new Date(Date.now() + 1000).toUTCString() }),
+      status: 304,
+    },
+    {
+      name: 'If-Modified-Since in 2001',
+      headersFor: () => ({ 'if-modified-since': 'Mon, 01 Jan 2001 00:00:00 GMT' }),
+      status: 200,
+    },
     { name: 'an unparseable If-Modified-Since', headersFor: () => ({ 'if-modified-since': 'yesterday' }), status: 200 },
   ])('answers $name with $status', async ({ headersFor, status }) => {
     const first = await rawRequest(`${server.url}/`);

@@ -75,7 +75,9 @@ describe('session tokens at rest', () => {
     const phone = await signedIn(email);
     const page = await (await laptop.fetch('/account')).text();
     expect(page.match(/This session/g)?.length).toBe(1);
-    expect((await laptop.fetch('/account', { form: { action: 'sign-out-others' } })).headers.get('location')).toBe('/account?ended=1');
+    expect((await laptop.fetch('/account', { form: { action: 'sign-out-others' } })).headers.get('location')).toBe(
+      '/account?ended=1',
+    );
     expect(await storedTokens(email)).toEqual([sha256(laptop.sessionCookie()!)]);
     expect((await laptop.fetch('/api/todos')).status).toBe(200);
     expect((await phone.fetch('/api/todos')).status).toBe(401);

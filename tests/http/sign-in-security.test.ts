@@ -21,12 +21,16 @@ async function csrfTokenFor(client: HttpClient, callbackUrl?: string): Promise<s
 }
 
 /** POSTs a hand-built body to the sign-in endpoint (what a script can send and a form can't). */
-async function postSignIn(client: HttpClient, body: string, contentType = 'application/x-www-form-urlencoded'): Promise<Response> {
+async function postSignIn(
+  client: HttpClient,
+  body: string,
+  contentType = 'application/x-www-form-urlencoded',
+): Promise<Response> {
   return client.fetch('/api/auth/signin/email', { method: 'POST', body, headers: { 'content-type': contentType } });
 }
 
-const mailsTo = (app: RunningApp, email: string) => app.resend!.calls.filter((c) => c.body.to.some((to) => to.includes(email)));
-
+const mailsTo = (app: RunningApp, email: string) =>
+  app.resend!.calls.filter((c) => c.body.to.some((to) => to.includes(email)));
 
 /** Where a redirect leads, as a browser resolves the Location header. */
 const landsOn = (response: Response, base: string) => new URL(response.headers.get('location') ?? '', base);
@@ -96,7 +100,11 @@ describe('sign-in security (Postgres, Resend)', () => {
       for (let i = 0; i < 6; i += 1) {
         const client = new HttpClient(app.server.url);
         const csrfToken = await csrfTokenFor(client);
-        const body = new URLSearchParams([['email', uniqueEmail(`throwaway${i}`)], ['email', victim], ['csrfToken', csrfToken]]);
+        const body = new URLSearchParams([
+          ['email', uniqueEmail(`throwaway${i}`)],
+          ['email', victim],
+          ['csrfToken', csrfToken],
+        ]);
         statuses.push((await postSignIn(client, body.toString())).status);
       }
       expect(statuses.every((s) => s >= 400 && s < 500)).toBe(true);
@@ -107,7 +115,12 @@ describe('sign-in security (Postgres, Resend)', () => {
       const client = new HttpClient(app.server.url);
       const csrfToken = await csrfTokenFor(client);
       const email = uniqueEmail('dup-field');
-      const body = new URLSearchParams([['email', email], ['csrfToken', csrfToken], ['callbackUrl', '/todos'], [field, field === 'csrfToken' ? csrfToken : '/account']]);
+      const body = new URLSearchParams([
+        ['email', email],
+        ['csrfToken', csrfToken],
+        ['callbackUrl', '/todos'],
+        [field, field === 'csrfToken' ? csrfToken : '/account'],
+      ]);
       const response = await postSignIn(client, body.toString());
       expect(response.status).toBe(400);
       expect(mailsTo(app, email)).toHaveLength(0);
@@ -136,19 +149,29 @@ describe('sign-in security (Postgres, Resend)', () => {
       'group:attacker@evil.example;',
     ];
 
-    it.each(BAD_ADDRESSES.map((a) => [JSON.stringify(a.slice(0, 40)), a]))('%s is never mailed, as the only or the second field', async (_label, bad) => {
-      const before = app.resend!.calls.length;
-      const alone = new HttpClient(app.server.url);
-      const aloneResponse = await postSignIn(alone, new URLSearchParams({ email: bad, csrfToken: await csrfTokenFor(alone) }).toString());
-      expect(aloneResponse.status).toBe(303);
-      expect(aloneResponse.headers.get('location')).toMatch(/^\/signin\?error=invalid-email/);
-      const second = new HttpClient(app.server.url);
-      const body = new URLSearchParams([['email', uniqueEmail('cover')], ['email', bad], ['csrfToken', await csrfTokenFor(second)]]);
-      const secondResponse = await postSignIn(second, body.toString());
-      expect(secondResponse.status).toBeGreaterThanOrEqual(400);
-      expect(secondResponse.status).toBeLessThan(500);
-      expect(app.resend!.calls.length).toBe(before);
-    });
+    it.each(BAD_ADDRESSES.map((a) => [JSON.stringify(a.slice(0, 40)), a]))(
+      '%s is never mailed, as the only or the second field',
+      async (_label, bad) => {
+        const before = app.resend!.calls.length;
+        const alone = new HttpClient(app.server.url);
+        const aloneResponse = await postSignIn(
+          alone,
+          new URLSearchParams({ email: bad, csrfToken: await csrfTokenFor(alone) }).toString(),
+        );
+        expect(aloneResponse.status).toBe(303);
+        expect(aloneResponse.headers.get('location')).toMatch(/^\/signin\?error=invalid-email/);
+        const second = new HttpClient(app.server.url);
+        const body = new URLSearchParams([
+          ['email', uniqueEmail('cover')],
+          ['email', bad],
+          ['csrfToken', await csrfTokenFor(second)],
+        ]);
+        const secondResponse = await postSignIn(second, body.toString());
+        expect(secondResponse.status).toBeGreaterThanOrEqual(400);
+        expect(secondResponse.status).toBeLessThan(500);
+        expect(app.resend!.calls.length).toBe(before);
+      },
+    );
 
     it('the per-address limit still counts form requests (3, then 429)', async () => {
       const email = uniqueEmail('counted');
@@ -226,7 +249,8 @@ describe('sign-in security (Postgres, Resend)', () => {
   });
 
   describe('L1: the one-time code works only in the browser that asked', () => {
-    const forgedPending = (email: string) => Buffer.from(JSON.stringify({ email, callbackUrl: '/todos' })).toString('base64url');
+    const forgedPending = (email: string) =>
+      Buffer.from(JSON.stringify({ email, callbackUrl: '/todos' })).toString('base64url');
 
     it('a forged pending cookie and the right code do not sign in', async () => {
       const email = uniqueEmail('l1-forged');
@@ -247,7 +271,8 @@ describe('sign-in security (Postgres, Resend)', () => {
       const attacker = new HttpClient(app.server.url);
       attacker.cookies.set('signin-pending', forgedPending(email));
       const answers = new Set<string>();
-      for (let i = 0; i < 6; i += 1) answers.add((await attacker.fetch('/signin/code', { form: { code: wrong } })).headers.get('location') ?? '');
+      for (let i = 0; i < 6; i += 1)
+        answers.add((await attacker.fetch('/signin/code', { form: { code: wrong } })).headers.get('location') ?? '');
       // Nobody pending for this address: the same answer.
       attacker.cookies.set('signin-pending', forgedPending(uniqueEmail('nobody')));
       answers.add((await attacker.fetch('/signin/code', { form: { code: wrong } })).headers.get('location') ?? '');
@@ -265,7 +290,9 @@ describe('sign-in security (Postgres, Resend)', () => {
       const genuine = person.cookies.get('signin-pending')!;
       const [payload = '', ...rest] = genuine.split('.');
       const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
-      const tampered = [Buffer.from(JSON.stringify({ ...decoded, email: target })).toString('base64url'), ...rest].join('.');
+      const tampered = [Buffer.from(JSON.stringify({ ...decoded, email: target })).toString('base64url'), ...rest].join(
+        '.',
+      );
       person.cookies.set('signin-pending', tampered);
       const response = await person.fetch('/signin/code', { form: { code: latestCode(app, target) } });
       expect(response.headers.get('location')).toBe('/signin?error=code-session');
@@ -281,7 +308,9 @@ describe('sign-in security (Postgres, Resend)', () => {
       await attacker.requestSignIn(email);
       const wrong = String((Number(latestCode(app, email)) + 1) % 10 ** 8).padStart(8, '0');
       for (let i = 0; i < 5; i += 1) await attacker.fetch('/signin/code', { form: { code: wrong } });
-      expect((await attacker.fetch('/signin/code', { form: { code: wrong } })).headers.get('location')).toBe('/signin/check-email?error=code-locked');
+      expect((await attacker.fetch('/signin/code', { form: { code: wrong } })).headers.get('location')).toBe(
+        '/signin/check-email?error=code-locked',
+      );
       const signedIn = await person.fetch('/signin/code', { form: { code } });
       expect(signedIn.headers.get('location')).toBe('/todos');
     });
@@ -297,7 +326,11 @@ describe('sign-in security (Postgres, Resend)', () => {
       ['/api/auth/signin/email', 'multipart/form-data; boundary=x', '--x--'],
     ])('POST %s as %s: 400/415 and at most one warning', async (path, contentType, body) => {
       const mark = app.server.logs().length;
-      const response = await new HttpClient(app.server.url).fetch(path, { method: 'POST', body, headers: { 'content-type': contentType } });
+      const response = await new HttpClient(app.server.url).fetch(path, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': contentType },
+      });
       expect([400, 415]).toContain(response.status);
       await new Promise((resolve) => setTimeout(resolve, 50));
       const lines = app.server.logs().slice(mark).split('\n').filter(Boolean);
@@ -313,24 +346,31 @@ describe('sign-in security over SMTP', () => {
   let app: RunningApp;
   beforeAll(async () => {
     sink = await startSmtpSink();
-    app = await startApp('postgres', { env: { RESEND_API_KEY: '', SMTP_URL: sink.url, SIGN_IN_EMAILS_PER_IP: '10000' } });
+    app = await startApp('postgres', {
+      env: { RESEND_API_KEY: '', SMTP_URL: sink.url, SIGN_IN_EMAILS_PER_IP: '10000' },
+    });
   });
   afterAll(async () => {
     await app?.stop();
     await sink?.close();
   });
 
-  it.each(['victim <attacker@evil.example>', 'group:attacker@evil.example;', 'victim@example.com, attacker@evil.example'])(
-    'M2: %j as a second email field delivers nothing to anyone',
-    async (bad) => {
-      const client = new HttpClient(app.server.url);
-      const body = new URLSearchParams([['email', uniqueEmail('cover')], ['email', bad], ['csrfToken', await csrfTokenFor(client)]]);
-      await postSignIn(client, body.toString());
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(sink.messages.filter((m) => m.to.some((to) => to.includes('evil.example')))).toEqual([]);
-      expect(sink.messages).toEqual([]);
-    },
-  );
+  it.each([
+    'victim <attacker@evil.example>',
+    'group:attacker@evil.example;',
+    'victim@example.com, attacker@evil.example',
+  ])('M2: %j as a second email field delivers nothing to anyone', async (bad) => {
+    const client = new HttpClient(app.server.url);
+    const body = new URLSearchParams([
+      ['email', uniqueEmail('cover')],
+      ['email', bad],
+      ['csrfToken', await csrfTokenFor(client)],
+    ]);
+    await postSignIn(client, body.toString());
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(sink.messages.filter((m) => m.to.some((to) => to.includes('evil.example')))).toEqual([]);
+    expect(sink.messages).toEqual([]);
+  });
 });
 
 describe('sign-in security in local mode (outbox log)', () => {
@@ -342,10 +382,17 @@ describe('sign-in security in local mode (outbox log)', () => {
 
   it('L5: CR/LF in a submitted address never starts a log line of its own', async () => {
     const client = new HttpClient(app.server.url);
-    const body = new URLSearchParams([['email', 'cover@example.com'], ['email', 'x\r\nbcc: z@example.com'], ['csrfToken', await csrfTokenFor(client)]]);
+    const body = new URLSearchParams([
+      ['email', 'cover@example.com'],
+      ['email', 'x\r\nbcc: z@example.com'],
+      ['csrfToken', await csrfTokenFor(client)],
+    ]);
     await postSignIn(client, body.toString());
     const single = new HttpClient(app.server.url);
-    await postSignIn(single, new URLSearchParams({ email: 'y\nforged: line@example.com', csrfToken: await csrfTokenFor(single) }).toString());
+    await postSignIn(
+      single,
+      new URLSearchParams({ email: 'y\nforged: line@example.com', csrfToken: await csrfTokenFor(single) }).toString(),
+    );
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(app.server.logs()).not.toMatch(/^\s*(bcc|forged):/m);
   });

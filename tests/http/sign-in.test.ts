@@ -10,7 +10,6 @@ import { latestCode, tokenRows } from '../support/sign-in-mail.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 import { uniqueEmail } from '../support/users.ts';
 
-
 describe('sign-in links and codes', () => {
   let app: RunningApp;
   beforeAll(async () => {
@@ -44,7 +43,10 @@ describe('sign-in links and codes', () => {
     const email = uniqueEmail('expired');
     const person = new HttpClient(app.server.url);
     await person.requestSignIn(email);
-    await app.database!.query(`UPDATE verification_token SET expires = now() - interval '1 second' WHERE identifier = $1`, [email]);
+    await app.database!.query(
+      `UPDATE verification_token SET expires = now() - interval '1 second' WHERE identifier = $1`,
+      [email],
+    );
     const url = new URL(await app.latestLink(email));
     const page = await person.fetch(url.pathname + url.search);
     expect(page.status).toBe(410);
@@ -113,7 +115,9 @@ describe('sign-in links and codes', () => {
     for (let i = 0; i < 5; i += 1) {
       answers.push((await browser.fetch('/signin/code', { form: { code: wrong } })).headers.get('location') ?? '');
     }
-    expect(answers.slice(0, 4)).toEqual([4, 3, 2, 1].map((left) => `/signin/check-email?error=code-wrong&left=${left}`));
+    expect(answers.slice(0, 4)).toEqual(
+      [4, 3, 2, 1].map((left) => `/signin/check-email?error=code-wrong&left=${left}`),
+    );
     expect(answers[4]).toBe('/signin/check-email?error=code-locked');
     const right = await browser.fetch('/signin/code', { form: { code } });
     expect(right.headers.get('location')).toBe('/signin/check-email?error=code-locked');

@@ -10,12 +10,10 @@ import { addTodo as add, appWithTwoUsers, listTodos as list, type TodoJson } fro
 import { signedInClient } from '../support/session-fixture.ts';
 import { uniqueEmail } from '../support/users.ts';
 
-
 describe.each(APP_MODES)('bulk todo API (%s)', (mode) => {
   let app: RunningApp;
   let ann: HttpClient;
   let bob: HttpClient;
-
 
   beforeAll(async () => {
     ({ app, ann, bob } = await appWithTwoUsers(mode));
@@ -32,7 +30,9 @@ describe.each(APP_MODES)('bulk todo API (%s)', (mode) => {
     const bobsDone = await add(bob, 'bob’s finished task', true);
     const evil = { origin: 'http://evil.example' };
     expect((await bob.fetch('/api/todos/completed', { method: 'DELETE', headers: evil })).status).toBe(403);
-    expect((await bob.fetch('/api/todos/complete-all', { json: { completed: false }, headers: evil })).status).toBe(403);
+    expect((await bob.fetch('/api/todos/complete-all', { json: { completed: false }, headers: evil })).status).toBe(
+      403,
+    );
     expect((await list(bob)).find((t) => t.id === bobsDone.id)).toMatchObject({ completed: true });
   });
 
@@ -49,7 +49,9 @@ describe.each(APP_MODES)('bulk todo API (%s)', (mode) => {
     expect(all.filter((t) => [a.id, b.id].includes(t.id)).map((t) => t.completed)).toEqual([true, true]);
     expect(all.every((t) => t.completed)).toBe(true);
 
-    const undone = (await (await ann.fetch('/api/todos/complete-all', { json: { completed: false } })).json()) as TodoJson[];
+    const undone = (await (
+      await ann.fetch('/api/todos/complete-all', { json: { completed: false } })
+    ).json()) as TodoJson[];
     expect(undone.every((t) => !t.completed)).toBe(true);
     expect((await list(bob)).find((t) => t.id === bobs.id)).toMatchObject({ completed: false });
   });
@@ -104,27 +106,30 @@ describe.each(APP_MODES)('bulk todo API (%s)', (mode) => {
 
   // Filling 999 todos needs the database handle, which only the Postgres mode exposes; the same
   // limit on PGlite is covered by tests/integration/todos-bulk.test.ts.
-  it.skipIf(mode === 'local')(`answers 409 todo_limit_reached after ${TODO_LIMIT} todos, for the API and the form`, async () => {
-    const email = uniqueEmail('full');
-    const { client: full } = await signedInClient(app.database!, app.server.url, email);
-    await app.database!.query(
-      `INSERT INTO todos (user_id, content)
+  it.skipIf(mode === 'local')(
+    `answers 409 todo_limit_reached after ${TODO_LIMIT} todos, for the API and the form`,
+    async () => {
+      const email = uniqueEmail('full');
+      const { client: full } = await signedInClient(app.database!, app.server.url, email);
+      await app.database!.query(
+        `INSERT INTO todos (user_id, content)
        SELECT id, 'filler ' || n FROM users, generate_series(1, $2::int) AS n WHERE email = $1`,
-      [email, TODO_LIMIT - 1],
-    );
-    expect((await full.fetch('/api/todos', { json: { content: 'number 1000' } })).status).toBe(201);
+        [email, TODO_LIMIT - 1],
+      );
+      expect((await full.fetch('/api/todos', { json: { content: 'number 1000' } })).status).toBe(201);
 
-    const refused = await full.fetch('/api/todos', { json: { content: 'number 1001' } });
-    expect(refused.status).toBe(409);
-    expect(await refused.json()).toEqual({
-      error: { code: 'todo_limit_reached', message: expect.stringContaining('1,000') },
-    });
-    const form = await full.fetch('/todos/add', { form: { content: 'number 1001', filter: 'active' } });
-    expect(form.status).toBe(303);
-    expect(form.headers.get('location')).toBe('/todos?filter=active&error=limit');
-    expect(await (await full.fetch('/todos?filter=active&error=limit')).text()).toContain('at most 1,000 todos');
-    expect(await list(full)).toHaveLength(TODO_LIMIT);
-    // Other users are unaffected.
-    expect((await bob.fetch('/api/todos', { json: { content: 'still fine' } })).status).toBe(201);
-  });
+      const refused = await full.fetch('/api/todos', { json: { content: 'number 1001' } });
+      expect(refused.status).toBe(409);
+      expect(await refused.json()).toEqual({
+        error: { code: 'todo_limit_reached', message: expect.stringContaining('1,000') },
+      });
+      const form = await full.fetch('/todos/add', { form: { content: 'number 1001', filter: 'active' } });
+      expect(form.status).toBe(303);
+      expect(form.headers.get('location')).toBe('/todos?filter=active&error=limit');
+      expect(await (await full.fetch('/todos?filter=active&error=limit')).text()).toContain('at most 1,000 todos');
+      expect(await list(full)).toHaveLength(TODO_LIMIT);
+      // Other users are unaffected.
+      expect((await bob.fetch('/api/todos', { json: { content: 'still fine' } })).status).toBe(201);
+    },
+  );
 });

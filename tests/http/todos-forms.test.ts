@@ -9,9 +9,7 @@ import { APP_MODES, type RunningApp } from '../support/running-app.ts';
 import { addTodo as add, appWithTwoUsers, listTodos as list, signedIn } from '../support/todo-users.ts';
 
 /** A `<form>` that posts to /todos/<action> (attributes in any order). */
-const postForm = (action: string) =>
-  new RegExp(`<form(?=[^>]*\\saction="/todos/${action}")(?=[^>]*\\smethod="post")`);
-
+const postForm = (action: string) => new RegExp(`<form(?=[^>]*\\saction="/todos/${action}")(?=[^>]*\\smethod="post")`);
 
 describe.each(APP_MODES)('no-JS todo forms (%s)', (mode) => {
   let app: RunningApp;
@@ -76,7 +74,9 @@ describe.each(APP_MODES)('no-JS todo forms (%s)', (mode) => {
     const client = await signedIn(app, 'refused-edit');
     const [todo] = [await add(client, 'short')];
     const text = 'z'.repeat(600);
-    expect(await post(client, 'edit', { id: String(todo!.id), content: text })).toBe(`/todos?edit=${todo!.id}&error=too_long`);
+    expect(await post(client, 'edit', { id: String(todo!.id), content: text })).toBe(
+      `/todos?edit=${todo!.id}&error=too_long`,
+    );
     const html = await (await client.fetch(`/todos?edit=${todo!.id}&error=too_long`)).text();
     expect(html).toMatch(new RegExp(`name="content"[^>]*value="${text}"`));
     expect((await list(client)).map((t) => t.content)).toEqual(['short']);
@@ -92,7 +92,12 @@ describe.each(APP_MODES)('no-JS todo forms (%s)', (mode) => {
 
   it('ignores a refused-text cookie that is not ours', async () => {
     const client = await signedIn(app, 'refused-forged');
-    for (const value of ['not json', '{"for":"new"}', '{"for":-1,"text":"x"}', encodeURIComponent('{"for":"new","text":5}')]) {
+    for (const value of [
+      'not json',
+      '{"for":"new"}',
+      '{"for":-1,"text":"x"}',
+      encodeURIComponent('{"for":"new","text":5}'),
+    ]) {
       client.cookies.set('todo_refused_text', value);
       const page = await client.fetch('/todos');
       expect(page.status).toBe(200);
@@ -174,14 +179,23 @@ describe.each(APP_MODES)('no-JS todo forms (%s)', (mode) => {
     expect(await post(bob, 'edit', { id, content: 'pwned' })).toBe(`/todos?error=not_found`);
     expect(await post(bob, 'edit', { id, content: '' })).toBe('/todos?error=not_found');
     expect(await post(bob, 'delete', { id })).toBe('/todos?error=not_found');
-    expect((await list(ann)).find((t) => t.id === secret.id)).toMatchObject({ content: 'ann’s secret', completed: false });
+    expect((await list(ann)).find((t) => t.id === secret.id)).toMatchObject({
+      content: 'ann’s secret',
+      completed: false,
+    });
   });
 
   it('refuses a cross-origin form post with 403 and changes nothing', async () => {
     const before = await list(ann);
-    const response = await ann.fetch('/todos/add', { form: { content: 'csrf' }, headers: { origin: 'http://evil.example' } });
+    const response = await ann.fetch('/todos/add', {
+      form: { content: 'csrf' },
+      headers: { origin: 'http://evil.example' },
+    });
     expect(response.status).toBe(403);
-    const crossSite = await ann.fetch('/todos/clear-completed', { form: {}, headers: { 'sec-fetch-site': 'cross-site' } });
+    const crossSite = await ann.fetch('/todos/clear-completed', {
+      form: {},
+      headers: { 'sec-fetch-site': 'cross-site' },
+    });
     expect(crossSite.status).toBe(403);
     expect(await list(ann)).toEqual(before);
   });
@@ -232,7 +246,9 @@ describe.each(APP_MODES)('no-JS todo forms (%s)', (mode) => {
     await add(fresh, 'second');
     const page = await (await fresh.fetch('/todos')).text();
     const ids = new Set([...page.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]));
-    const references = [...page.matchAll(/\s(?:aria-labelledby|aria-describedby|for)="([^"]+)"/g)].flatMap((m) => m[1]!.split(' '));
+    const references = [...page.matchAll(/\s(?:aria-labelledby|aria-describedby|for)="([^"]+)"/g)].flatMap((m) =>
+      m[1]!.split(' '),
+    );
     expect(references.length).toBeGreaterThanOrEqual(3);
     for (const id of references) expect(ids, `#${id} is referenced`).toContain(id);
     // renderToString (astro.config.mjs) would give useId ids without the prefix the client uses.

@@ -21,14 +21,16 @@ const post = (fields: Record<string, string>) =>
 describe.each(BACKENDS)('account forms on %s', (backend) => {
   let database: Database;
   let ann: { user: { id: number; email: string; name: null }; token: string };
-  const count = async (sql: string) => Number((await database.query<{ n: string }>(`SELECT count(*) AS n FROM ${sql}`)).rows[0]!.n);
+  const count = async (sql: string) =>
+    Number((await database.query<{ n: string }>(`SELECT count(*) AS n FROM ${sql}`)).rows[0]!.n);
 
   beforeAll(async () => {
     database = await migratedDatabase(backend);
   });
   beforeEach(async () => {
     await database.query('TRUNCATE users, verification_token, sign_in_codes RESTART IDENTITY CASCADE');
-    const id = (await database.query<{ id: number }>('INSERT INTO users (email) VALUES ($1) RETURNING id', [EMAIL])).rows[0]!.id;
+    const id = (await database.query<{ id: number }>('INSERT INTO users (email) VALUES ($1) RETURNING id', [EMAIL]))
+      .rows[0]!.id;
     for (const token of ['this-browser', 'phone', 'tablet']) {
       await database.query('INSERT INTO sessions ("userId", "sessionToken", expires) VALUES ($1, $2, $3)', [
         id,
@@ -44,10 +46,25 @@ describe.each(BACKENDS)('account forms on %s', (backend) => {
   it.each([
     ['sign-out-others', {}, { location: '/account?ended=2', signedOut: false }, { sessions: 1, users: 1 }],
     ['sign-out-everywhere', {}, { location: '/', signedOut: true }, { sessions: 0, users: 1 }],
-    ['delete-account', { confirm: 'someone@example.com' }, { location: '/account?confirm-delete=1&error=mismatch#delete', signedOut: false }, { sessions: 3, users: 1 }],
-    ['delete-account', { confirm: ' ANN@example.com ' }, { location: '/account/deleted', signedOut: true }, { sessions: 0, users: 0 }],
+    [
+      'delete-account',
+      { confirm: 'someone@example.com' },
+      { location: '/account?confirm-delete=1&error=mismatch#delete', signedOut: false },
+      { sessions: 3, users: 1 },
+    ],
+    [
+      'delete-account',
+      { confirm: ' ANN@example.com ' },
+      { location: '/account/deleted', signedOut: true },
+      { sessions: 0, users: 0 },
+    ],
     // The address rule is sign-in's (NFKC): full-width letters are the ASCII ones.
-    ['delete-account', { confirm: 'ａｎｎ@example.com' }, { location: '/account/deleted', signedOut: true }, { sessions: 0, users: 0 }],
+    [
+      'delete-account',
+      { confirm: 'ａｎｎ@example.com' },
+      { location: '/account/deleted', signedOut: true },
+      { sessions: 0, users: 0 },
+    ],
     ['rename-me', {}, { location: '/account?error=unknown-action', signedOut: false }, { sessions: 3, users: 1 }],
   ])('%s %o → %o, leaving %o', async (action, extra, outcome, left) => {
     expect(await handleAccountForm(database, ann, post({ action, ...extra }))).toEqual(outcome);

@@ -21,13 +21,22 @@ async function seed(database: Database) {
   const ann = await user('ann@example.com');
   const bob = await user('bob@example.com');
   const session = (userId: number, token: string, offset: number) =>
-    database.query('INSERT INTO sessions ("userId", "sessionToken", expires) VALUES ($1, $2, $3)', [userId, token, new Date(Date.now() + offset)]);
+    database.query('INSERT INTO sessions ("userId", "sessionToken", expires) VALUES ($1, $2, $3)', [
+      userId,
+      token,
+      new Date(Date.now() + offset),
+    ]);
   await session(ann, 'ann-live', HOUR);
   await session(ann, 'ann-expired', -HOUR);
-  for (const content of ['one', 'two']) await database.query('INSERT INTO todos (user_id, content) VALUES ($1, $2)', [ann, content]);
+  for (const content of ['one', 'two'])
+    await database.query('INSERT INTO todos (user_id, content) VALUES ($1, $2)', [ann, content]);
   await database.query('INSERT INTO todos (user_id, content) VALUES ($1, $2)', [bob, 'bob’s']);
   const token = (identifier: string, name: string, offset: number) =>
-    database.query('INSERT INTO verification_token (identifier, token, expires) VALUES ($1, $2, $3)', [identifier, name, new Date(Date.now() + offset)]);
+    database.query('INSERT INTO verification_token (identifier, token, expires) VALUES ($1, $2, $3)', [
+      identifier,
+      name,
+      new Date(Date.now() + offset),
+    ]);
   await token('ann@example.com', 'ann-pending', HOUR);
   await token('carol@example.com', 'carol-expired', -HOUR);
   return { ann, bob };
@@ -51,15 +60,33 @@ describe.each(BACKENDS)('admin queries on %s', (backend) => {
     const { ann, bob } = await seed(database);
     const users = await listUsers(database);
     expect(users).toEqual([
-      { id: ann, email: 'ann@example.com', createdAt: expect.any(Date), lastSignInAt: expect.any(Date), todos: 2, activeSessions: 1 },
-      { id: bob, email: 'bob@example.com', createdAt: expect.any(Date), lastSignInAt: null, todos: 1, activeSessions: 0 },
+      {
+        id: ann,
+        email: 'ann@example.com',
+        createdAt: expect.any(Date),
+        lastSignInAt: expect.any(Date),
+        todos: 2,
+        activeSessions: 1,
+      },
+      {
+        id: bob,
+        email: 'bob@example.com',
+        createdAt: expect.any(Date),
+        lastSignInAt: null,
+        todos: 1,
+        activeSessions: 0,
+      },
     ]);
     expect(Math.abs(users[0]!.lastSignInAt!.getTime() - Date.now())).toBeLessThan(60_000);
   });
 
   it('revokes every session of one user (email in any case), and no one else’s', async () => {
     const { bob } = await seed(database);
-    await database.query('INSERT INTO sessions ("userId", "sessionToken", expires) VALUES ($1, $2, $3)', [bob, 'bob-live', new Date(Date.now() + HOUR)]);
+    await database.query('INSERT INTO sessions ("userId", "sessionToken", expires) VALUES ($1, $2, $3)', [
+      bob,
+      'bob-live',
+      new Date(Date.now() + HOUR),
+    ]);
     expect(await revokeSessions(database, '  ANN@example.com ')).toBe(2);
     expect(await count(database, 'sessions')).toBe(1);
     expect(await revokeSessions(database, 'ann@example.com')).toBe(0);
@@ -122,7 +149,10 @@ describe('npm run admin on postgres', () => {
     const fresh = await emptyDatabase('postgres');
     database = fresh.database;
     const url = fresh.url!;
-    expect(await admin(url, 'users')).toMatchObject({ code: 1, stderr: expect.stringContaining('run npm run db:migrate first') });
+    expect(await admin(url, 'users')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('run npm run db:migrate first'),
+    });
     await migrate(database, MIGRATIONS_DIR);
     await seed(database);
 
@@ -137,27 +167,53 @@ describe('npm run admin on postgres', () => {
       code: 1,
       stderr: expect.stringContaining('No user with the email address nobody@example.com'),
     });
-    expect(await admin(url, 'revoke-sessions', 'ann@example.com')).toMatchObject({ code: 0, stdout: 'Revoked 2 sessions of ann@example.com.\n' });
-    expect(await admin(url, 'prune')).toMatchObject({ code: 0, stdout: expect.stringContaining('Deleted 0 expired sessions, 1 sign-in links, 0 sign-in codes and 0 rate-limit windows.') });
-    expect(await admin(url, 'delete-user', 'bob@example.com')).toMatchObject({ code: 2, stderr: expect.stringContaining('--yes') });
-    expect(await admin(url, 'delete-user', 'bob@example.com', '--yes')).toMatchObject({ code: 0, stdout: expect.stringMatching(/Deleted user \d+ \(bob@example.com\) and 1 todo\./) });
-    expect(await admin(url, 'frobnicate')).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown command: frobnicate') });
-    expect(await admin(url, 'revoke-sessions')).toMatchObject({ code: 2, stderr: expect.stringContaining('exactly one email') });
+    expect(await admin(url, 'revoke-sessions', 'ann@example.com')).toMatchObject({
+      code: 0,
+      stdout: 'Revoked 2 sessions of ann@example.com.\n',
+    });
+    expect(await admin(url, 'prune')).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining(
+        'Deleted 0 expired sessions, 1 sign-in links, 0 sign-in codes and 0 rate-limit windows.',
+      ),
+    });
+    expect(await admin(url, 'delete-user', 'bob@example.com')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--yes'),
+    });
+    expect(await admin(url, 'delete-user', 'bob@example.com', '--yes')).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/Deleted user \d+ \(bob@example.com\) and 1 todo\./),
+    });
+    expect(await admin(url, 'frobnicate')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('Unknown command: frobnicate'),
+    });
+    expect(await admin(url, 'revoke-sessions')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('exactly one email'),
+    });
     expect(await count(database, 'users')).toBe(1);
   });
 
-  it.each([['--help'], ['help'], ['-h'], ['users', '--help']])('admin %s prints the usage (commands, --json, which database) and exits 0', async (...args) => {
-    const result = await admin('postgres://unused@127.0.0.1:1/none', ...args);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Usage: npm run admin -- <command>/);
-    expect(result.stdout).toContain('users [--json]');
-    expect(result.stdout).toMatch(/DATABASE_URL[\s\S]*DATA_DIR/);
-  });
+  it.each([['--help'], ['help'], ['-h'], ['users', '--help']])(
+    'admin %s prints the usage (commands, --json, which database) and exits 0',
+    async (...args) => {
+      const result = await admin('postgres://unused@127.0.0.1:1/none', ...args);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^Usage: npm run admin -- <command>/);
+      expect(result.stdout).toContain('users [--json]');
+      expect(result.stdout).toMatch(/DATABASE_URL[\s\S]*DATA_DIR/);
+    },
+  );
 
   it('npm run admin -- --help goes through npm to the same usage', async () => {
     const result = await new Promise<{ code: number; stdout: string }>((resolve) => {
-      execFile('npm', ['run', '--silent', 'admin', '--', '--help'], { cwd: ROOT, env: { PATH: process.env.PATH } }, (error, stdout) =>
-        resolve({ code: error ? Number(error.code) : 0, stdout }),
+      execFile(
+        'npm',
+        ['run', '--silent', 'admin', '--', '--help'],
+        { cwd: ROOT, env: { PATH: process.env.PATH } },
+        (error, stdout) => resolve({ code: error ? Number(error.code) : 0, stdout }),
       );
     });
     expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining('users [--json]') });
@@ -170,6 +226,8 @@ describe('npm run admin on postgres', () => {
     const result = await admin(fresh.url!, 'users', '--json');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual([]);
-    expect(result.stderr).toContain(`admin users: the Postgres database ${new URL(fresh.url!).pathname.slice(1)} at 127.0.0.1`);
+    expect(result.stderr).toContain(
+      `admin users: the Postgres database ${new URL(fresh.url!).pathname.slice(1)} at 127.0.0.1`,
+    );
   });
 });

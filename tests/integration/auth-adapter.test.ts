@@ -23,7 +23,13 @@ describe.each(BACKENDS)('Auth.js adapter lifecycle on %s', (backend) => {
   });
 
   it('creates a user, finds it by email, and reads a session with its user', async () => {
-    const user = await adapter.createUser({ id: '', email: 'bob@example.com', emailVerified: new Date(), name: null, image: null } as never);
+    const user = await adapter.createUser({
+      id: '',
+      email: 'bob@example.com',
+      emailVerified: new Date(),
+      name: null,
+      image: null,
+    } as never);
     expect(await adapter.getUserByEmail('bob@example.com')).toMatchObject({ id: user.id, email: 'bob@example.com' });
     // PGlite counts rows of a SELECT through our wrapper: an unknown address is a miss, a known one a hit.
     expect(await adapter.getUserByEmail('nobody@example.com')).toBeNull();
@@ -45,7 +51,13 @@ describe.each(BACKENDS)('Auth.js adapter lifecycle on %s', (backend) => {
   });
 
   it('removes a user’s sessions and todos with the user (ON DELETE CASCADE)', async () => {
-    const user = await adapter.createUser({ id: '', email: 'cy@example.com', emailVerified: null, name: null, image: null } as never);
+    const user = await adapter.createUser({
+      id: '',
+      email: 'cy@example.com',
+      emailVerified: null,
+      name: null,
+      image: null,
+    } as never);
     await adapter.createSession({ sessionToken: 'tok-cy', userId: user.id, expires: new Date(Date.now() + 60_000) });
     await database.query('INSERT INTO todos (user_id, content) VALUES ($1, $2)', [user.id, 'x']);
     await database.query('DELETE FROM users WHERE id = $1', [user.id]);
@@ -54,9 +66,17 @@ describe.each(BACKENDS)('Auth.js adapter lifecycle on %s', (backend) => {
   });
 
   it('refuses a second session with the same token', async () => {
-    const user = await adapter.createUser({ id: '', email: 'di@example.com', emailVerified: null, name: null, image: null } as never);
+    const user = await adapter.createUser({
+      id: '',
+      email: 'di@example.com',
+      emailVerified: null,
+      name: null,
+      image: null,
+    } as never);
     const expires = new Date(Date.now() + 60_000);
     await adapter.createSession({ sessionToken: 'tok-dup', userId: user.id, expires });
-    await expect(adapter.createSession({ sessionToken: 'tok-dup', userId: user.id, expires })).rejects.toThrow(/unique/i);
+    await expect(adapter.createSession({ sessionToken: 'tok-dup', userId: user.id, expires })).rejects.toThrow(
+      /unique/i,
+    );
   });
 });

@@ -26,9 +26,9 @@ describe.each(BACKENDS)('migrations on %s', (backend) => {
     );
     await database.query(`INSERT INTO users (email) VALUES ('a@example.com')`);
     await expect(database.query(`INSERT INTO users (email) VALUES ('a@example.com')`)).rejects.toThrow(/unique/i);
-    await expect(
-      database.query(`INSERT INTO todos (user_id, content) VALUES (999999, 'orphan')`),
-    ).rejects.toThrow(/foreign key/i);
+    await expect(database.query(`INSERT INTO todos (user_id, content) VALUES (999999, 'orphan')`)).rejects.toThrow(
+      /foreign key/i,
+    );
   });
 
   // PGlite is a single connection in one process: concurrent runners are a real-Postgres question.

@@ -19,7 +19,9 @@ afterEach(() => {
 /** Enough writes to make PGlite create relation files and fill WAL. */
 async function write(dataDir: string, table: string): Promise<void> {
   const database = await openDatabase({ dataDir });
-  await database.exec(`CREATE TABLE ${table} (x text); INSERT INTO ${table} SELECT repeat('x', 1000) FROM generate_series(1, 20000); CHECKPOINT;`);
+  await database.exec(
+    `CREATE TABLE ${table} (x text); INSERT INTO ${table} SELECT repeat('x', 1000) FROM generate_series(1, 20000); CHECKPOINT;`,
+  );
   await database.end();
 }
 

@@ -20,17 +20,25 @@ describe.each(BACKENDS)('session lookup on %s', (backend) => {
 
   /** A session whose expiry is `expiresIn` ms from `now`. */
   async function session(token: string, expiresIn: number): Promise<void> {
-    await database.query('INSERT INTO sessions ("sessionToken", "userId", expires) VALUES ($1, $2, $3)', [hashSessionToken(token), userId, new Date(now + expiresIn)]);
+    await database.query('INSERT INTO sessions ("sessionToken", "userId", expires) VALUES ($1, $2, $3)', [
+      hashSessionToken(token),
+      userId,
+      new Date(now + expiresIn),
+    ]);
   }
   async function storedExpiry(token: string): Promise<number | undefined> {
-    const { rows } = await database.query<{ expires: Date }>('SELECT expires FROM sessions WHERE "sessionToken" = $1', [hashSessionToken(token)]);
+    const { rows } = await database.query<{ expires: Date }>('SELECT expires FROM sessions WHERE "sessionToken" = $1', [
+      hashSessionToken(token),
+    ]);
     return rows[0] && new Date(rows[0].expires).getTime();
   }
 
   beforeAll(async () => {
     database = await migratedDatabase(backend);
     adapter = createAuthAdapter(database) as SessionAdapter;
-    const { rows } = await database.query<{ id: number }>(`INSERT INTO users (email, name) VALUES ('eve@example.com', 'Eve') RETURNING id`);
+    const { rows } = await database.query<{ id: number }>(
+      `INSERT INTO users (email, name) VALUES ('eve@example.com', 'Eve') RETURNING id`,
+    );
     userId = rows[0]!.id;
   });
   afterAll(async () => database.end());
@@ -39,7 +47,10 @@ describe.each(BACKENDS)('session lookup on %s', (backend) => {
     await session('live', 29.5 * DAY); // extended half a day ago
     const found = await lookUpSession(adapter, 'live', POLICY, now);
     expect(found).toEqual({
-      session: { user: { id: userId, email: 'eve@example.com', name: 'Eve' }, expires: new Date(now + 29.5 * DAY).toISOString() },
+      session: {
+        user: { id: userId, email: 'eve@example.com', name: 'Eve' },
+        expires: new Date(now + 29.5 * DAY).toISOString(),
+      },
       cookie: { action: 'keep' },
     });
     expect(await storedExpiry('live')).toBe(now + 29.5 * DAY);
@@ -61,13 +72,19 @@ describe.each(BACKENDS)('session lookup on %s', (backend) => {
 
   it('deletes an expired session and clears the cookie', async () => {
     await session('expired', -1);
-    expect(await lookUpSession(adapter, 'expired', POLICY, now)).toEqual({ session: null, cookie: { action: 'clear' } });
+    expect(await lookUpSession(adapter, 'expired', POLICY, now)).toEqual({
+      session: null,
+      cookie: { action: 'clear' },
+    });
     expect(await storedExpiry('expired')).toBeUndefined();
   });
 
   it('clears the cookie of a token that has no session, and changes nothing', async () => {
     const before = (await database.query('SELECT count(*)::int AS n FROM sessions')).rows[0];
-    expect(await lookUpSession(adapter, 'never-issued', POLICY, now)).toEqual({ session: null, cookie: { action: 'clear' } });
+    expect(await lookUpSession(adapter, 'never-issued', POLICY, now)).toEqual({
+      session: null,
+      cookie: { action: 'clear' },
+    });
     expect((await database.query('SELECT count(*)::int AS n FROM sessions')).rows[0]).toEqual(before);
   });
 

@@ -29,14 +29,25 @@ describe.each(BACKENDS)('hashed session tokens on %s', (backend) => {
   let adapter: Required<Adapter>;
   let userId: string;
   const stored = async (id: string) =>
-    (await database.query<{ sessionToken: string }>('SELECT "sessionToken" FROM sessions WHERE "userId" = $1 ORDER BY id', [id])).rows.map(
-      (row) => row.sessionToken,
-    );
+    (
+      await database.query<{ sessionToken: string }>(
+        'SELECT "sessionToken" FROM sessions WHERE "userId" = $1 ORDER BY id',
+        [id],
+      )
+    ).rows.map((row) => row.sessionToken);
 
   beforeAll(async () => {
     database = await migratedDatabase(backend);
     adapter = createAuthAdapter(database) as Required<Adapter>;
-    userId = (await adapter.createUser({ id: '', email: 'hash@example.com', emailVerified: new Date(), name: null, image: null } as never)).id;
+    userId = (
+      await adapter.createUser({
+        id: '',
+        email: 'hash@example.com',
+        emailVerified: new Date(),
+        name: null,
+        image: null,
+      } as never)
+    ).id;
   });
   afterAll(async () => database?.end());
 
@@ -73,7 +84,8 @@ describe.each(BACKENDS)('hashed session tokens on %s', (backend) => {
   });
 
   it('marks the current session and ends the others by the raw cookie value; admin revocation ends all', async () => {
-    for (const raw of ['mine', 'phone', 'tablet']) await adapter.createSession({ sessionToken: raw, userId, expires: new Date(Date.now() + HOUR) });
+    for (const raw of ['mine', 'phone', 'tablet'])
+      await adapter.createSession({ sessionToken: raw, userId, expires: new Date(Date.now() + HOUR) });
     const sessions = await listSessions(database, Number(userId), 'mine');
     expect(sessions.filter((s) => s.current)).toHaveLength(1);
     expect(await endOtherSessions(database, Number(userId), 'mine')).toBe(2);
@@ -86,11 +98,17 @@ describe.each(BACKENDS)('hashed session tokens on %s', (backend) => {
     const { database: old } = await emptyDatabase(backend);
     const before = mkdtempSync(path.join(os.tmpdir(), 'migrations-0004-'));
     try {
-      for (const file of readdirSync(MIGRATIONS_DIR).filter((f) => f < '0005')) cpSync(path.join(MIGRATIONS_DIR, file), path.join(before, file));
+      for (const file of readdirSync(MIGRATIONS_DIR).filter((f) => f < '0005'))
+        cpSync(path.join(MIGRATIONS_DIR, file), path.join(before, file));
       await migrate(old, before);
-      const { rows } = await old.query<{ id: number }>(`INSERT INTO users (email) VALUES ('old@example.com') RETURNING id`);
+      const { rows } = await old.query<{ id: number }>(
+        `INSERT INTO users (email) VALUES ('old@example.com') RETURNING id`,
+      );
       const raw = 'c0ffee-öld-token'; // non-ASCII: hashed as UTF-8 bytes, like node:crypto
-      await old.query(`INSERT INTO sessions ("userId", "sessionToken", expires) VALUES ($1, $2, now() + interval '1 day')`, [rows[0]!.id, raw]);
+      await old.query(
+        `INSERT INTO sessions ("userId", "sessionToken", expires) VALUES ($1, $2, now() + interval '1 day')`,
+        [rows[0]!.id, raw],
+      );
 
       expect(await migrate(old, MIGRATIONS_DIR)).toContain('0005_hash_session_tokens');
       const { rows: after } = await old.query<{ sessionToken: string }>('SELECT "sessionToken" FROM sessions');

@@ -22,10 +22,16 @@ describe.each(BACKENDS)('todo queries on %s', (backend) => {
     expect(new Date(first.createdAt).toISOString()).toBe(first.createdAt);
     expect((await listTodos(database, ann)).map((t) => t.id)).toEqual([first.id, second.id]);
 
-    expect(await updateTodo(database, ann, first.id, { completed: true })).toMatchObject({ completed: true, content: 'first' });
+    expect(await updateTodo(database, ann, first.id, { completed: true })).toMatchObject({
+      completed: true,
+      content: 'first',
+    });
     // Explicit state: sending `completed: true` again leaves it true (no toggle).
     expect(await updateTodo(database, ann, first.id, { completed: true })).toMatchObject({ completed: true });
-    expect(await updateTodo(database, ann, first.id, { content: 'renamed' })).toMatchObject({ completed: true, content: 'renamed' });
+    expect(await updateTodo(database, ann, first.id, { content: 'renamed' })).toMatchObject({
+      completed: true,
+      content: 'renamed',
+    });
 
     expect(await deleteTodo(database, ann, second.id)).toBe(true);
     expect(await deleteTodo(database, ann, second.id)).toBe(false);

@@ -16,7 +16,10 @@ export class HttpClient {
     return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
   }
 
-  async fetch(path: string, init: RequestInit & { json?: unknown; form?: Record<string, string> } = {}): Promise<Response> {
+  async fetch(
+    path: string,
+    init: RequestInit & { json?: unknown; form?: Record<string, string> } = {},
+  ): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.cookies.size && !headers.has('cookie')) headers.set('cookie', this.cookieHeader());
     const method = init.method ?? (init.json !== undefined || init.form ? 'POST' : 'GET');
@@ -29,7 +32,13 @@ export class HttpClient {
       headers.set('content-type', 'application/x-www-form-urlencoded');
       body = new URLSearchParams(init.form).toString();
     }
-    const response = await fetch(new URL(path, this.baseUrl), { ...init, method, headers, body: body ?? null, redirect: 'manual' });
+    const response = await fetch(new URL(path, this.baseUrl), {
+      ...init,
+      method,
+      headers,
+      body: body ?? null,
+      redirect: 'manual',
+    });
     for (const cookie of response.headers.getSetCookie()) {
       const [pair = '', ...attributes] = cookie.split(';');
       const index = pair.indexOf('=');

@@ -56,7 +56,10 @@ export async function startApp(mode: AppMode, options: StartAppOptions = {}): Pr
   }
 
   const { database, url } = options.databaseUrl
-    ? { database: await openDatabase({ url: options.databaseUrl, wsProxy: inject('postgres').wsProxy }), url: options.databaseUrl }
+    ? {
+        database: await openDatabase({ url: options.databaseUrl, wsProxy: inject('postgres').wsProxy }),
+        url: options.databaseUrl,
+      }
     : await emptyDatabase('postgres');
   const resend = await startFakeResend();
   const server = await startPostgresApp({

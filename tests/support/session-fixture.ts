@@ -9,14 +9,21 @@ import type { Database } from '#lib/db/index.server.ts';
 import { hashSessionToken } from '#lib/auth/session-token.server.ts';
 import { HttpClient } from './http-client.ts';
 
-export async function signedInClient(database: Database, baseUrl: string, email: string): Promise<{ client: HttpClient; userId: number; token: string }> {
+export async function signedInClient(
+  database: Database,
+  baseUrl: string,
+  email: string,
+): Promise<{ client: HttpClient; userId: number; token: string }> {
   const { rows } = await database.query<{ id: number }>(
     `INSERT INTO users (email, "emailVerified") VALUES ($1, now()) RETURNING id`,
     [email],
   );
   const userId = rows[0]!.id;
   const token = randomBytes(32).toString('hex');
-  await database.query(`INSERT INTO sessions ("userId", "sessionToken", expires) VALUES ($1, $2, now() + interval '1 day')`, [userId, hashSessionToken(token)]);
+  await database.query(
+    `INSERT INTO sessions ("userId", "sessionToken", expires) VALUES ($1, $2, now() + interval '1 day')`,
+    [userId, hashSessionToken(token)],
+  );
   const client = new HttpClient(baseUrl);
   client.cookies.set('authjs.session-token', token);
   return { client, userId, token };

@@ -30,7 +30,11 @@ export function startSmtpSink(): Promise<SmtpSink> {
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.server.address() as AddressInfo;
-      resolve({ url: `smtp://127.0.0.1:${port}`, messages, close: () => new Promise((done) => server.close(() => done())) });
+      resolve({
+        url: `smtp://127.0.0.1:${port}`,
+        messages,
+        close: () => new Promise((done) => server.close(() => done())),
+      });
     });
   });
 }

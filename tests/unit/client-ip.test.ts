@@ -69,11 +69,35 @@ describe('clientIp', () => {
   const request = (headers: Record<string, string>) => new Request('http://localhost/', { headers });
 
   it.each([
-    ['no header configured: the socket peer', { header: undefined, hops: 1 }, { 'x-forwarded-for': '6.6.6.6' }, '::ffff:10.0.0.9', '10.0.0.9'],
-    ['the rightmost value', { header: 'x-forwarded-for', hops: 1 }, { 'x-forwarded-for': '6.6.6.6, 203.0.113.7' }, '10.0.0.9', '203.0.113.7'],
-    ['the configured hop', { header: 'x-forwarded-for', hops: 2 }, { 'x-forwarded-for': '6.6.6.6, 203.0.113.7, 10.0.0.2' }, '10.0.0.9', '203.0.113.7'],
+    [
+      'no header configured: the socket peer',
+      { header: undefined, hops: 1 },
+      { 'x-forwarded-for': '6.6.6.6' },
+      '::ffff:10.0.0.9',
+      '10.0.0.9',
+    ],
+    [
+      'the rightmost value',
+      { header: 'x-forwarded-for', hops: 1 },
+      { 'x-forwarded-for': '6.6.6.6, 203.0.113.7' },
+      '10.0.0.9',
+      '203.0.113.7',
+    ],
+    [
+      'the configured hop',
+      { header: 'x-forwarded-for', hops: 2 },
+      { 'x-forwarded-for': '6.6.6.6, 203.0.113.7, 10.0.0.2' },
+      '10.0.0.9',
+      '203.0.113.7',
+    ],
     ['a missing header: the socket peer', { header: 'x-forwarded-for', hops: 1 }, {}, '10.0.0.9', '10.0.0.9'],
-    ['too few values: the socket peer', { header: 'x-forwarded-for', hops: 2 }, { 'x-forwarded-for': '6.6.6.6' }, '10.0.0.9', '10.0.0.9'],
+    [
+      'too few values: the socket peer',
+      { header: 'x-forwarded-for', hops: 2 },
+      { 'x-forwarded-for': '6.6.6.6' },
+      '10.0.0.9',
+      '10.0.0.9',
+    ],
   ])('%s', (_label, settings, headers, peer, expected) => {
     expect(clientIp({ request: request(headers), clientAddress: peer }, settings)).toBe(expected);
   });

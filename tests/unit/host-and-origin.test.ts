@@ -24,7 +24,9 @@ describe('hostnameOf', () => {
 
 describe('answeredHostnames', () => {
   it('is SITE_URL’s host name, plus the loopback names in local mode only', () => {
-    expect([...answeredHostnames({ siteUrl: 'https://todos.example.com', mode: 'remote' })]).toEqual(['todos.example.com']);
+    expect([...answeredHostnames({ siteUrl: 'https://todos.example.com', mode: 'remote' })]).toEqual([
+      'todos.example.com',
+    ]);
     expect([...answeredHostnames({ siteUrl: 'http://todos.lan:4321', mode: 'local' })].sort()).toEqual(
       ['127.0.0.1', '[::1]', 'localhost', 'todos.lan'].sort(),
     );
@@ -33,7 +35,9 @@ describe('answeredHostnames', () => {
 
 describe('allowedOrigins', () => {
   it('is SITE_URL’s origin in remote mode', () => {
-    expect([...allowedOrigins({ siteUrl: 'https://todos.example.com', mode: 'remote' })]).toEqual(['https://todos.example.com']);
+    expect([...allowedOrigins({ siteUrl: 'https://todos.example.com', mode: 'remote' })]).toEqual([
+      'https://todos.example.com',
+    ]);
   });
   it('adds the loopback aliases (same scheme and port) in local mode', () => {
     expect([...allowedOrigins({ siteUrl: 'http://localhost:4321', mode: 'local' })].sort()).toEqual(

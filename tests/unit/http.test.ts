@@ -21,7 +21,12 @@ describe('readJson', () => {
     ['an empty body', post(''), 400, 'invalid_json'],
     ['failed validation', post('{"content":""}'), 400, 'validation_failed'],
     ['a form content type', post('content=hi', 'application/x-www-form-urlencoded'), 415, 'unsupported_media_type'],
-    ['a body over the limit', post(JSON.stringify({ content: 'x'.repeat(MAX_JSON_BODY_BYTES) })), 413, 'payload_too_large'],
+    [
+      'a body over the limit',
+      post(JSON.stringify({ content: 'x'.repeat(MAX_JSON_BODY_BYTES) })),
+      413,
+      'payload_too_large',
+    ],
   ])('answers %s with %i %s', async (_label, request, status, code) => {
     const error = await failure(request);
     expect([error.status, error.code]).toEqual([status, code]);

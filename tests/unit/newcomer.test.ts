@@ -10,7 +10,11 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
-const pkg = JSON.parse(read('package.json')) as { engines: { node: string }; devDependencies: Record<string, string>; scripts: Record<string, string> };
+const pkg = JSON.parse(read('package.json')) as {
+  engines: { node: string };
+  devDependencies: Record<string, string>;
+  scripts: Record<string, string>;
+};
 const readme = read('README.md');
 
 /** A README section by heading (`## Name` or `### Name`), up to the next heading of its level or above. */
@@ -65,16 +69,24 @@ describe('the Node version a newcomer needs', () => {
 describe('a quiet build', () => {
   it('drops the bundler warning about Astro’s own MDX directive, and only that one', async () => {
     const config = (await import('../../astro.config.mjs')).default as {
-      vite: { build: { rolldownOptions: { onwarn: (warning: { code: string; message: string }, warn: (w: unknown) => void) => void } } };
+      vite: {
+        build: {
+          rolldownOptions: { onwarn: (warning: { code: string; message: string }, warn: (w: unknown) => void) => void };
+        };
+      };
     };
     const onwarn = config.vite?.build?.rolldownOptions?.onwarn;
     expect(onwarn).toBeTypeOf('function');
     const shown: unknown[] = [];
     const directive = {
       code: 'MODULE_LEVEL_DIRECTIVE',
-      message: 'The semantics of the module level directive "use astro:head-inject" in "src/content/pages/home.mdx?astroPropagatedAssets" may not be preserved when bundling.',
+      message:
+        'The semantics of the module level directive "use astro:head-inject" in "src/content/pages/home.mdx?astroPropagatedAssets" may not be preserved when bundling.',
     };
-    const other = { code: 'MODULE_LEVEL_DIRECTIVE', message: 'Module level directives cause errors when bundled, "use client" in "x.tsx" was ignored.' };
+    const other = {
+      code: 'MODULE_LEVEL_DIRECTIVE',
+      message: 'Module level directives cause errors when bundled, "use client" in "x.tsx" was ignored.',
+    };
     onwarn(directive, (w) => shown.push(w));
     onwarn(other, (w) => shown.push(w));
     expect(shown).toEqual([other]);

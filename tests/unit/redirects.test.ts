@@ -70,7 +70,8 @@ describe('safeCallbackPath', () => {
     `/.//${'a'.repeat(2040)}`,
   ];
 
-  const label = (raw: string) => (raw.length > 60 ? `${JSON.stringify(raw.slice(0, 12))}… (${raw.length} characters)` : JSON.stringify(raw));
+  const label = (raw: string) =>
+    raw.length > 60 ? `${JSON.stringify(raw.slice(0, 12))}… (${raw.length} characters)` : JSON.stringify(raw);
   it.each(OFF_SITE.map((raw) => [label(raw), raw]))('%s never leaves the site', (_label, raw) => {
     for (const origin of [SITE, undefined]) {
       const result = safeCallbackPath(raw, origin);
@@ -84,12 +85,17 @@ describe('safeCallbackPath', () => {
     }
   });
 
-  it.each(['/.//evil.example', '/..//evil.example', '/%2e//evil.example', '/%2E%2E//evil.example', '/x/..//evil.example', `${SITE}/.//evil.example`, '/.///evil.example'])(
-    'the reported variant %s falls back to /todos',
-    (raw) => {
-      expect(safeCallbackPath(raw, SITE)).toBe('/todos');
-    },
-  );
+  it.each([
+    '/.//evil.example',
+    '/..//evil.example',
+    '/%2e//evil.example',
+    '/%2E%2E//evil.example',
+    '/x/..//evil.example',
+    `${SITE}/.//evil.example`,
+    '/.///evil.example',
+  ])('the reported variant %s falls back to /todos', (raw) => {
+    expect(safeCallbackPath(raw, SITE)).toBe('/todos');
+  });
 });
 
 describe('signInPath: the one "go sign in and come back" URL', () => {

@@ -82,7 +82,11 @@ describe('RequestSequencer', () => {
     await settle();
     expect(log).toEqual(['sent bulk', 'sent later', 'sent next bulk']);
     nextBulk.answer();
-    expect(await Promise.all([sentBulk, sentLater, sentNext])).toEqual([outcome === 'answer' ? 'bulk' : 'bulk failed', 'later', 'next bulk']);
+    expect(await Promise.all([sentBulk, sentLater, sentNext])).toEqual([
+      outcome === 'answer' ? 'bulk' : 'bulk failed',
+      'later',
+      'next bulk',
+    ]);
   });
 
   it('keeps the order of calls made in one tick: item, bulk, item, bulk, item', async () => {

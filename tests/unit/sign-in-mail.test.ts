@@ -55,7 +55,9 @@ describe('the sign-in email', () => {
       expect(part).toMatch(/didn't ask to sign in/);
     }
     expect(message.text).toContain(message.url);
-    expect(message.html).toContain('href="https://todos.example.com/signin/confirm?token=abc&amp;email=ann%40example.com"');
+    expect(message.html).toContain(
+      'href="https://todos.example.com/signin/confirm?token=abc&amp;email=ann%40example.com"',
+    );
   });
 
   it('escapes what it puts in HTML and loads nothing remote (no tracking)', () => {

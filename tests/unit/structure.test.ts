@@ -66,7 +66,15 @@ describe('the README tree parser', () => {
       '  b.ts',
       'tests/unit/               two levels at once',
     ].join('\n');
-    expect(pathsInTree(block)).toEqual(['top.ts', 'src/', 'src/a/', 'src/a/x.ts', 'src/a/y.ts', 'src/b.ts', 'tests/unit/']);
+    expect(pathsInTree(block)).toEqual([
+      'top.ts',
+      'src/',
+      'src/a/',
+      'src/a/x.ts',
+      'src/a/y.ts',
+      'src/b.ts',
+      'tests/unit/',
+    ]);
   });
 });
 

@@ -37,14 +37,12 @@ describe('createTodoSchema', () => {
 });
 
 describe('updateTodoSchema', () => {
-  it.each([
-    [{ completed: true }],
-    [{ completed: false }],
-    [{ content: 'new' }],
-    [{ content: 'new', completed: true }],
-  ])('accepts %j', (input) => {
-    expect(updateTodoSchema.safeParse(input).success).toBe(true);
-  });
+  it.each([[{ completed: true }], [{ completed: false }], [{ content: 'new' }], [{ content: 'new', completed: true }]])(
+    'accepts %j',
+    (input) => {
+      expect(updateTodoSchema.safeParse(input).success).toBe(true);
+    },
+  );
 
   it.each([[{}], [{ completed: 'true' }], [{ completed: 1 }], [{ content: '' }], [{ id: 3, completed: true }]])(
     'refuses %j',

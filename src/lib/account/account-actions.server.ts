@@ -20,13 +20,20 @@ export type AccountFormOutcome =
   | { status: 413; message: string };
 
 /** Reads the posted form and applies it to the signed-in user's account. */
-export async function handleAccountForm(database: Database, { user, token }: SignedIn, request: Request): Promise<AccountFormOutcome> {
+export async function handleAccountForm(
+  database: Database,
+  { user, token }: SignedIn,
+  request: Request,
+): Promise<AccountFormOutcome> {
   let form: URLSearchParams;
   try {
     form = new URLSearchParams(await readBodyText(request, ACCOUNT_FORM_MAX_BYTES));
   } catch (error) {
     if (error instanceof HttpError && error.status === 413) {
-      return { status: 413, message: 'That form was too large, so nothing was changed. Please try again from this page.' };
+      return {
+        status: 413,
+        message: 'That form was too large, so nothing was changed. Please try again from this page.',
+      };
     }
     throw error;
   }

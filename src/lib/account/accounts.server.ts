@@ -14,8 +14,18 @@ export interface ActiveSession {
 }
 
 /** The user's unexpired sessions, newest first; `current` marks the one whose cookie holds `currentToken` (raw). */
-export async function listSessions(database: Queryable, userId: number, currentToken: string): Promise<ActiveSession[]> {
-  const { rows } = await database.query<{ id: number; created_at: Date; last_used_at: Date; expires: Date; current: boolean }>(
+export async function listSessions(
+  database: Queryable,
+  userId: number,
+  currentToken: string,
+): Promise<ActiveSession[]> {
+  const { rows } = await database.query<{
+    id: number;
+    created_at: Date;
+    last_used_at: Date;
+    expires: Date;
+    current: boolean;
+  }>(
     `SELECT id, created_at, last_used_at, expires, "sessionToken" = $2 AS current
        FROM sessions WHERE "userId" = $1 AND expires > now()
       ORDER BY created_at DESC, id DESC`,

@@ -29,6 +29,8 @@ export async function callAuthRoute(context: APIContext, path: string, form?: UR
   // auth-astro's handler reads only `request` and `cookies` (spreading the context would touch
   // getters such as `csp` that warn when unused).
   // Auth.js turns adapter errors into its error page: an outage must answer 503 instead.
-  const response = await surfaceDatabaseOutage(() => handler.GET({ request: onSite, cookies: context.cookies } as APIContext));
+  const response = await surfaceDatabaseOutage(() =>
+    handler.GET({ request: onSite, cookies: context.cookies } as APIContext),
+  );
   return response ?? new Response('Not found', { status: 404 });
 }

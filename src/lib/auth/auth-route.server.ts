@@ -32,7 +32,9 @@ export async function handleAuthRoute(context: APIContext): Promise<Response> {
   if (path === '/callback/email' && method !== 'POST') return toConfirmPage(context);
   if (method === 'GET' || method === 'HEAD') return callAuthRoute(context, path);
   if (method !== 'POST') {
-    return errorResponse(new HttpError(405, 'method_not_allowed', 'Use GET or POST on this URL.', { Allow: 'GET, HEAD, POST' }));
+    return errorResponse(
+      new HttpError(405, 'method_not_allowed', 'Use GET or POST on this URL.', { Allow: 'GET, HEAD, POST' }),
+    );
   }
   let form: URLSearchParams;
   try {

@@ -50,7 +50,8 @@ export function safeCallbackPath(
 
 /** A path a browser resolves on `base` itself: one leading `/`, no host, no control characters. */
 function isLocalPath(path: string, base: URL): boolean {
-  if (path.length > MAX_LENGTH || !path.startsWith('/') || path.startsWith('//') || path.startsWith('/\\')) return false;
+  if (path.length > MAX_LENGTH || !path.startsWith('/') || path.startsWith('//') || path.startsWith('/\\'))
+    return false;
   if (CONTROL.test(path)) return false;
   return new URL(path, base).origin === base.origin;
 }

@@ -12,7 +12,8 @@ export function sessionCookieName(): string {
   return siteIsHttps() ? secureName : plainName;
 }
 
-export const sessionCookieOptions = (name: string) => ({ path: '/', httpOnly: true, sameSite: 'lax', secure: name.startsWith('__Secure-') }) as const;
+export const sessionCookieOptions = (name: string) =>
+  ({ path: '/', httpOnly: true, sameSite: 'lax', secure: name.startsWith('__Secure-') }) as const;
 
 /** Removes the session cookie (both names) from the browser. */
 export function clearSessionCookies(cookies: AstroCookies): void {

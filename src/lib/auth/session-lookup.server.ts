@@ -63,7 +63,8 @@ export async function lookUpSession(
   }
 
   // Auth.js's throttle: the row was last extended at expires - maxAge.
-  const dueForExtension = session.expires.getTime() - policy.maxAgeSeconds * 1000 + policy.updateAgeSeconds * 1000 <= now;
+  const dueForExtension =
+    session.expires.getTime() - policy.maxAgeSeconds * 1000 + policy.updateAgeSeconds * 1000 <= now;
   const expires = dueForExtension ? new Date(now + policy.maxAgeSeconds * 1000) : session.expires;
   if (dueForExtension) await adapter.updateSession({ sessionToken: token, expires });
 

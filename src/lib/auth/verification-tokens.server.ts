@@ -8,7 +8,12 @@ function hashLinkToken(token: string, secret: string): string {
 }
 
 /** True when the link for `identifier` and `token` exists and has not expired. Changes nothing. */
-export async function isLinkUsable(database: Queryable, identifier: string, token: string, secret: string): Promise<boolean> {
+export async function isLinkUsable(
+  database: Queryable,
+  identifier: string,
+  token: string,
+  secret: string,
+): Promise<boolean> {
   const { rowCount } = await database.query(
     'SELECT 1 FROM verification_token WHERE identifier = $1 AND token = $2 AND expires > now()',
     [identifier, hashLinkToken(token, secret)],

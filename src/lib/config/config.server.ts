@@ -148,10 +148,16 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): A
   const problems: string[] = [];
 
   if (mode === 'remote') {
-    if (!e.AUTH_SECRET) problems.push('AUTH_SECRET is required when DATABASE_URL is set (try: openssl rand -base64 33)');
-    if (!e.SITE_URL) problems.push('SITE_URL is required when DATABASE_URL is set: the public URL magic links point to, e.g. https://todos.example.com');
+    if (!e.AUTH_SECRET)
+      problems.push('AUTH_SECRET is required when DATABASE_URL is set (try: openssl rand -base64 33)');
+    if (!e.SITE_URL)
+      problems.push(
+        'SITE_URL is required when DATABASE_URL is set: the public URL magic links point to, e.g. https://todos.example.com',
+      );
     if (!e.RESEND_API_KEY && !e.SMTP_URL) {
-      problems.push('RESEND_API_KEY or SMTP_URL is required when DATABASE_URL is set: without a mail transport nobody can sign in (the dev mailbox exists only in local mode)');
+      problems.push(
+        'RESEND_API_KEY or SMTP_URL is required when DATABASE_URL is set: without a mail transport nobody can sign in (the dev mailbox exists only in local mode)',
+      );
     }
   }
   // Local mode trusts whoever can reach it (generated secret, a mailbox that shows sign-in links):
@@ -166,7 +172,9 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): A
   }
   if (e.RESEND_API_KEY && e.SMTP_URL) problems.push('set only one of RESEND_API_KEY and SMTP_URL');
   if ((e.RESEND_API_KEY || e.SMTP_URL) && !e.EMAIL_FROM) {
-    problems.push('EMAIL_FROM is required with RESEND_API_KEY or SMTP_URL, e.g. "Todos <login@example.com>" (for Resend, on a verified domain)');
+    problems.push(
+      'EMAIL_FROM is required with RESEND_API_KEY or SMTP_URL, e.g. "Todos <login@example.com>" (for Resend, on a verified domain)',
+    );
   }
   if (problems.length > 0) throw invalid(problems);
 
@@ -234,6 +242,7 @@ let cached: { config: AppConfig; servedPort: number | undefined } | undefined;
 /** The process-wide configuration, parsed on first use (again if the served port became known). */
 export function config(): AppConfig {
   const servedPort = (globalThis as GlobalWithPort)[SERVED_PORT];
-  if (cached?.servedPort !== servedPort || !cached) cached = { config: loadConfig(process.env, { servedPort }), servedPort };
+  if (cached?.servedPort !== servedPort || !cached)
+    cached = { config: loadConfig(process.env, { servedPort }), servedPort };
   return cached.config;
 }

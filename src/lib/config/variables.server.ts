@@ -70,7 +70,9 @@ function httpUrl(example: string) {
 /** A host name (RFC 1123 labels) or an IP address: what `server.listen()` takes as its host. */
 function isListenAddress(raw: string): boolean {
   if (isIP(raw) !== 0) return true;
-  return raw.length <= 253 && raw.split('.').every((label) => /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label));
+  return (
+    raw.length <= 253 && raw.split('.').every((label) => /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label))
+  );
 }
 
 /** The variables the database needs: all the command-line tools (db:migrate, admin) read. */
@@ -100,7 +102,10 @@ export const serverVariables = {
   AUTH_SECRET: text.transform((raw, ctx) =>
     raw === undefined || raw.length >= 32
       ? raw
-      : refuse(ctx, `is ${raw.length} characters long; it must be at least 32: generate one with openssl rand -base64 33`),
+      : refuse(
+          ctx,
+          `is ${raw.length} characters long; it must be at least 32: generate one with openssl rand -base64 33`,
+        ),
   ),
   SITE_URL: httpUrl('https://todos.example.com'),
   RESEND_API_KEY: text,
@@ -126,7 +131,10 @@ export const serverVariables = {
   LOCAL_MODE_ON_NETWORK: text.transform((raw, ctx) => {
     if (raw === undefined || raw === '0' || raw === 'false') return false;
     if (raw === '1' || raw === 'true') return true;
-    return refuse(ctx, 'is not 1 or 0: set $NAME=1 (or true) to let local mode listen beyond loopback, or 0 (or unset) to refuse');
+    return refuse(
+      ctx,
+      'is not 1 or 0: set $NAME=1 (or true) to let local mode listen beyond loopback, or 0 (or unset) to refuse',
+    );
   }),
   SIGN_IN_LINK_MINUTES: wholeNumber({ fallback: 15, min: 1, max: 24 * 60, unit: 'minutes' }),
   SIGN_IN_EMAILS_PER_ADDRESS: wholeNumber({ fallback: 3, min: 1, max: 1000, unit: 'emails' }),

@@ -11,7 +11,10 @@ export function sortDocs<T extends OrderedDoc>(docs: T[]): T[] {
 }
 
 /** The pages before and after `id` in reading order. */
-export function neighbours<T extends OrderedDoc>(sorted: T[], id: string): { previous: T | undefined; next: T | undefined } {
+export function neighbours<T extends OrderedDoc>(
+  sorted: T[],
+  id: string,
+): { previous: T | undefined; next: T | undefined } {
   const index = sorted.findIndex((doc) => doc.id === id);
   if (index === -1) return { previous: undefined, next: undefined };
   return { previous: sorted[index - 1], next: sorted[index + 1] };

@@ -22,7 +22,7 @@ export class DataDirLockedError extends Error {
     const dir = path.relative(process.cwd(), dataDir) || '.';
     super(
       `Another process is using the local data directory ${dataDir}: pid ${owner.pid} (${owner.command}), since ${owner.since}. ` +
-        'The embedded database can only be open in one process at a time (two would lose each other\'s writes). ' +
+        "The embedded database can only be open in one process at a time (two would lose each other's writes). " +
         `Stop that process first (npm start, npm run dev and npm run admin all use ${dir}), ` +
         `or give this one its own directory, e.g. DATA_DIR=${dir}-2. ` +
         `If no such process is running, delete ${path.join(dataDir, 'lock')}.`,
@@ -41,7 +41,9 @@ function lockFile(dataDir: string): string {
 function readOwner(file: string): LockOwner | undefined {
   try {
     const owner = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockOwner>;
-    return typeof owner.pid === 'number' ? { pid: owner.pid, command: String(owner.command ?? '?'), since: String(owner.since ?? '?') } : undefined;
+    return typeof owner.pid === 'number'
+      ? { pid: owner.pid, command: String(owner.command ?? '?'), since: String(owner.since ?? '?') }
+      : undefined;
   } catch {
     return undefined; // missing, or cut short by a crash: nobody owns it
   }

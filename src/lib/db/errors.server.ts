@@ -148,7 +148,8 @@ export function explainConnectionFailure(error: unknown, target: ConnectionTarge
       'For a plain Postgres (on this machine, in Docker, at another provider) run a WebSocket-to-TCP proxy and set NEON_WS_PROXY=host:port/v1; ' +
       'to run without a database server, unset DATABASE_URL (local mode).';
   } else {
-    fix = 'Check that this machine may connect out on port 443 and that the endpoint exists and is enabled in the Neon console.';
+    fix =
+      'Check that this machine may connect out on port 443 and that the endpoint exists and is enabled in the Neon console.';
   }
   return `Cannot reach ${where}: ${cause}. ${fix}`;
 }

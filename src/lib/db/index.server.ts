@@ -30,7 +30,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
  * Local mode migrates as it opens, like the server does.
  */
 export async function openDatabaseFromEnv(cfg: DatabaseConfig = loadDatabaseConfig()): Promise<Database> {
-  if (cfg.mode === 'remote') return openDatabase({ url: cfg.databaseUrl, wsProxy: cfg.neonWsProxy, poolMax: Math.min(cfg.poolMax, 2) });
+  if (cfg.mode === 'remote')
+    return openDatabase({ url: cfg.databaseUrl, wsProxy: cfg.neonWsProxy, poolMax: Math.min(cfg.poolMax, 2) });
   return openLocalDatabase(cfg.dataDir, cfg.migrationsDir);
 }
 

@@ -33,7 +33,9 @@ export function checksumOf(sql: string): string {
 
 /** Reads the migration files in name order; rejects names that don't follow NNNN_name.sql. */
 export function readMigrations(dir: string): Migration[] {
-  const files = readdirSync(dir).filter((file) => file.endsWith('.sql')).sort();
+  const files = readdirSync(dir)
+    .filter((file) => file.endsWith('.sql'))
+    .sort();
   return files.map((file) => {
     if (!FILE_PATTERN.test(file)) {
       throw new Error(`Migration file name ${file} must look like 0001_short_name.sql`);
@@ -84,7 +86,9 @@ export async function recordedMigrations(database: Queryable): Promise<Map<strin
     `SELECT to_regclass('schema_migrations') IS NOT NULL AS found`,
   );
   if (!present[0]?.found) return new Map();
-  const { rows } = await database.query<{ name: string; checksum?: string | null }>('SELECT * FROM schema_migrations ORDER BY name');
+  const { rows } = await database.query<{ name: string; checksum?: string | null }>(
+    'SELECT * FROM schema_migrations ORDER BY name',
+  );
   return new Map(rows.map((row) => [row.name, row.checksum ?? null]));
 }
 
@@ -95,10 +99,12 @@ export async function appliedMigrations(database: Queryable): Promise<Set<string
 
 /** Applied migrations whose file's checksum differs from the one recorded when they ran. */
 function changedMigrations(migrations: Migration[], recorded: Map<string, string | null>): string[] {
-  return migrations.filter((m) => {
-    const checksum = recorded.get(m.name);
-    return checksum != null && checksum !== m.checksum;
-  }).map((m) => m.name);
+  return migrations
+    .filter((m) => {
+      const checksum = recorded.get(m.name);
+      return checksum != null && checksum !== m.checksum;
+    })
+    .map((m) => m.name);
 }
 
 export interface MigrationStatus {
@@ -152,7 +158,10 @@ export async function migrate(database: Database, dir: string): Promise<string[]
       await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
       await tx.query(ADD_CHECKSUM);
       for (const m of unrecorded) {
-        await tx.query('UPDATE schema_migrations SET checksum = $2 WHERE name = $1 AND checksum IS NULL', [m.name, m.checksum]);
+        await tx.query('UPDATE schema_migrations SET checksum = $2 WHERE name = $1 AND checksum IS NULL', [
+          m.name,
+          m.checksum,
+        ]);
       }
     });
   }
@@ -167,7 +176,10 @@ export async function migrate(database: Database, dir: string): Promise<string[]
       const already = await tx.query('SELECT 1 FROM schema_migrations WHERE name = $1', [migration.name]);
       if (already.rowCount > 0) return false;
       await tx.exec(migration.sql);
-      await tx.query('INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)', [migration.name, migration.checksum]);
+      await tx.query('INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)', [
+        migration.name,
+        migration.checksum,
+      ]);
       return true;
     });
     if (ran) {

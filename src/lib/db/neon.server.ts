@@ -55,8 +55,14 @@ export async function openNeon(url: string, options: DatabaseOptions): Promise<D
   // and replaced on the next query; the event must be handled or it would crash the process.
   pool.on('error', (error: Error) => log.warn('[db] idle connection closed by the server', { message: error.message }));
 
-  type Runner = { query: (config: { text: string; values?: unknown[]; query_timeout?: number }) => Promise<{ rows: unknown[]; rowCount: number | null }> };
-  const run = async <R,>(client: Runner, text: string, params?: unknown[], timeout = queryTimeout) => {
+  type Runner = {
+    query: (config: {
+      text: string;
+      values?: unknown[];
+      query_timeout?: number;
+    }) => Promise<{ rows: unknown[]; rowCount: number | null }>;
+  };
+  const run = async <R>(client: Runner, text: string, params?: unknown[], timeout = queryTimeout) => {
     try {
       const result = await client.query({ text, values: params ?? [], query_timeout: timeout });
       return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };

@@ -17,7 +17,9 @@ const HSTS = 'max-age=63072000; includeSubDomains';
 
 /** SECURITY_HEADERS, plus Strict-Transport-Security when the site is served over https. */
 export function securityHeadersFor(siteUrl: string): Record<string, string> {
-  return new URL(siteUrl).protocol === 'https:' ? { ...SECURITY_HEADERS, 'Strict-Transport-Security': HSTS } : { ...SECURITY_HEADERS };
+  return new URL(siteUrl).protocol === 'https:'
+    ? { ...SECURITY_HEADERS, 'Strict-Transport-Security': HSTS }
+    : { ...SECURITY_HEADERS };
 }
 
 /**
@@ -56,6 +58,9 @@ function setMissing(headers: Headers) {
   // On-demand pages get their policy from Astro as a header: add frame-ancestors to it.
   const policy = headers.get('Content-Security-Policy') ?? '';
   if (!/frame-ancestors/.test(policy)) {
-    headers.set('Content-Security-Policy', `${policy.replace(/;?\s*$/, '')}; ${SECURITY_HEADERS['Content-Security-Policy']}`);
+    headers.set(
+      'Content-Security-Policy',
+      `${policy.replace(/;?\s*$/, '')}; ${SECURITY_HEADERS['Content-Security-Policy']}`,
+    );
   }
 }

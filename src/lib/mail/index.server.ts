@@ -15,7 +15,9 @@ export function describeTransport(transport: MailTransport, mailbox = true): str
       return `SMTP (${url.protocol}//${url.host}), from ${transport.from}`;
     }
     case 'outbox':
-      return mailbox ? 'local outbox (printed to this log and listed at /dev/mailbox)' : 'local outbox (printed to this log only: the dev mailbox is off)';
+      return mailbox
+        ? 'local outbox (printed to this log and listed at /dev/mailbox)'
+        : 'local outbox (printed to this log only: the dev mailbox is off)';
   }
 }
 

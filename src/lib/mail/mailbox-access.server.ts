@@ -32,5 +32,8 @@ export function mayReadMailbox(request: Request, clientAddress: string | undefin
 
 /** The answer for anyone else: the same as for a route that doesn't exist. */
 export function mailboxNotFound(): Response {
-  return new Response('Not found', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } });
+  return new Response('Not found', {
+    status: 404,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
+  });
 }

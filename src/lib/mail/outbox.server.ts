@@ -22,7 +22,9 @@ export function deliverToOutbox(message: MailMessage): void {
   messages.length = Math.min(messages.length, MAX_MESSAGES);
   // The link on its own line, so it can be copied from a terminal. Both are JSON-escaped: a CR or
   // LF in them must not start a log line of its own (the URL is already percent-encoded).
-  console.log(`[mail] local outbox: sign-in link for ${JSON.stringify(message.to)}:\n${message.url.replace(/[\r\n]/g, encodeURIComponent)}\n`);
+  console.log(
+    `[mail] local outbox: sign-in link for ${JSON.stringify(message.to)}:\n${message.url.replace(/[\r\n]/g, encodeURIComponent)}\n`,
+  );
 }
 
 /** Messages, newest first, optionally only those to one address (case-insensitive). */

@@ -15,7 +15,11 @@ function transporter(url: string): nodemailer.Transporter {
   let existing = transporters.get(url);
   if (!existing) {
     // Bounded waits: a dead SMTP server must fail the sign-in request, not hang it.
-    existing = nodemailer.createTransport(url, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
+    existing = nodemailer.createTransport(url, {
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 20_000,
+    });
     transporters.set(url, existing);
   }
   return existing;

@@ -43,7 +43,9 @@ export function clientIp(
   context: Pick<APIContext, 'request' | 'clientAddress'>,
   settings: ClientIpSettings = config().clientIp,
 ): string {
-  const forwarded = settings.header ? forwardedClientIp(context.request.headers.get(settings.header), settings.hops) : undefined;
+  const forwarded = settings.header
+    ? forwardedClientIp(context.request.headers.get(settings.header), settings.hops)
+    : undefined;
   if (forwarded) return forwarded;
   const peer = context.clientAddress;
   return (peer && normalizeIp(peer)) || peer || 'unknown';

@@ -33,9 +33,7 @@ export function normalizeCode(input: string): string | null {
 }
 
 export type CodeCheck =
-  | { status: 'candidate'; salt: string; attemptsLeft: number }
-  | { status: 'locked' }
-  | { status: 'none' };
+  { status: 'candidate'; salt: string; attemptsLeft: number } | { status: 'locked' } | { status: 'none' };
 
 /**
  * Spends one attempt on the live code that `identifier`'s email carried to the browser holding

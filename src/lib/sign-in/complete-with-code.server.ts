@@ -53,7 +53,9 @@ export async function completeSignInWithCode(pending: PendingSignIn | null, requ
   const response = await authRequest(`/callback/email?${query}`, request, { method: 'POST' });
   const location = response.headers.get('location') ?? '';
   if (response.status !== 302 || location.includes('/signin/error')) {
-    return attempt.attemptsLeft > 0 ? backToCode('code-wrong', { left: String(attempt.attemptsLeft) }) : backToCode('code-locked');
+    return attempt.attemptsLeft > 0
+      ? backToCode('code-wrong', { left: String(attempt.attemptsLeft) })
+      : backToCode('code-locked');
   }
   return { signedIn: true, location: callbackPath(location), setCookies: response.headers.getSetCookie() };
 }

@@ -14,7 +14,10 @@ const redirect = (location: string): Response =>
 
 export const POST: APIRoute = async ({ cookies, locals, params, request }) => {
   if (!isFormAction(params.action)) {
-    return new Response('No such action. Go back to /todos.', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+    return new Response('No such action. Go back to /todos.', {
+      status: 404,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+    });
   }
   const user = locals.session?.user;
   // Back to the list (this URL only takes posts).
