@@ -92,6 +92,8 @@ async function main() {
   const serve = createServingLayer(entry.handler, fileURLToPath(new URL('client/', distDir)), {
     securityHeaders,
     hostnames: answeredHostnames(cfg),
+    // Bench only (scripts/bench.ts): the same layer built from libraries, for comparison.
+    ...(process.env.SERVING === 'sirv' || process.env.SERVING === 'stock' ? { variant: process.env.SERVING } : {}),
   });
   // Synchronous for everything but the health probes: a page from memory takes no extra turn of
   // the event loop.

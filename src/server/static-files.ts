@@ -39,9 +39,10 @@ export interface StaticFile {
 }
 
 /** Files Astro must answer itself: its error pages carry their status (404/500), not 200. */
-const LEFT_TO_ASTRO = new Set(['/404.html', '/500.html']);
+export const LEFT_TO_ASTRO = new Set(['/404.html', '/500.html']);
 
-function cacheControlFor(urlPath: string): string {
+/** The Cache-Control of a file of the build, by its URL path. */
+export function cacheControlFor(urlPath: string): string {
   if (urlPath.startsWith('/_astro/')) return IMMUTABLE;
   return urlPath.endsWith('.html') ? REVALIDATE : SHORT_LIVED;
 }

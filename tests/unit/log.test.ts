@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
-import { log, redact, sink, type LogLevel } from '#lib/log/log.server.ts';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLog, createPino, redact } from '#lib/log/log.server.ts';
 
 describe('redact', () => {
   it.each([
@@ -20,21 +21,27 @@ describe('redact', () => {
 });
 
 describe('log', () => {
-  const lines: Array<[LogLevel, string]> = [];
-  const original = sink.write;
-  afterEach(() => {
-    sink.write = original;
-    lines.length = 0;
-  });
+  /** A log writing into memory, in the app's line format. */
+  function capture() {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(...chunk.toString().split('\n').filter(Boolean));
+        done();
+      },
+    });
+    return { lines, log: createLog(createPino(stream)) };
+  }
 
-  it('writes one JSON object per line; errors carry name, message, stack and cause, redacted', () => {
-    sink.write = (level, line) => void lines.push([level, line]);
+  it('writes one JSON object per line; errors carry name, message, stack and cause, redacted', async () => {
+    const { lines, log } = capture();
     const error = new Error('query failed for postgres://app:pw@host/db', { cause: new Error('token=abc') });
     log.error('[api] GET /api/todos failed', error, { requestId: 'r-1' });
     log.info('request', { method: 'GET', status: 200 });
-    expect(lines.map(([level]) => level)).toEqual(['error', 'info']);
-    const entry = JSON.parse(lines[0]![1]);
-    expect(entry).toMatchObject({
+    await new Promise((resolve) => setImmediate(resolve));
+    const entries = lines.map((line) => JSON.parse(line));
+    expect(entries.map((entry) => entry.level)).toEqual(['error', 'info']);
+    expect(entries[0]).toMatchObject({
       level: 'error',
       msg: '[api] GET /api/todos failed',
       requestId: 'r-1',
@@ -42,9 +49,18 @@ describe('log', () => {
       message: 'query failed for postgres://app:[redacted]@host/db',
       cause: 'token=[redacted]',
     });
-    expect(entry.stack).toMatch(/^Error: query failed[\s\S]*at /);
-    expect(lines[0]![1]).not.toContain(':pw@');
-    expect(lines[1]![1]).not.toContain('\n');
+    expect(new Date(entries[0].time).toISOString()).toBe(entries[0].time);
+    expect(entries[0].stack).toMatch(/^Error: query failed[\s\S]*at /);
+    expect(lines[0]).not.toContain(':pw@');
+    expect(lines[1]).not.toContain('\n');
+  });
+
+  it('blanks credential fields by name and credentials in messages', async () => {
+    const { lines, log } = capture();
+    log.pino.info({ headers: { cookie: 'authjs.session-token=abc', authorization: 'Bearer xyz' }, token: 't0k' }, 'connect postgres://u:hunter2@db/x');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines[0]).not.toMatch(/abc|xyz|t0k|hunter2/);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ headers: { cookie: '[redacted]', authorization: '[redacted]' }, token: '[redacted]' });
   });
 });
 
