@@ -6,6 +6,11 @@
  *     before and just after each route compared with it (the machine's speed drifts);
  *   - pgbench running the SQL statements the PATCH endpoint runs (session read + update);
  *   - the same statements through the app's own driver and proxy without HTTP (reported only).
+ * Beside the production serving layer, the same build served by maintained libraries (SERVING=sirv:
+ * sirv + compression; SERVING=stock: the adapter's own handler + compression) on the content and
+ * island routes, and the landing page with the per-request log line off (LOG_LEVEL=warn): what
+ * docs/adr/0001-serving-layer.md decides with. Those rows are reported against the production row
+ * of the same route; the floors gate the production rows only.
  * Prints one table and writes the figures as JSON (dist/bench-results.json, or BENCH_OUT).
  *
  * Knobs: BENCH_DURATION (seconds per measurement, default 10), BENCH_CONNECTIONS (default
@@ -26,6 +31,7 @@ import { freePort } from '../tests/support/ports.ts';
 import { rawRequest } from '../tests/support/raw-http.ts';
 import { ROOT, startNode as startChild, stopChild } from './child-process.ts';
 import { BUDGETS, FLOORS, measureLandingBytes, measurePageScripts } from './bench-budgets.ts';
+import { measureLogCost } from './bench-log.ts';
 import { printTable, type Row } from './bench-report.ts';
 import { seedBenchData, SEED, sessionToken, todoId } from './bench-seed.ts';
 import { capturePatchStatements, pgbenchScript, type PatchStatements } from './bench-statements.ts';
@@ -52,6 +58,17 @@ async function startNode(name: string, args: string[], env: Record<string, strin
   return child;
 }
 
+/** Polls /readyz until the server answers 200 (for children that print nothing when ready). */
+async function waitForReady(url: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not become ready`);
+}
+
 interface Measure {
   title: string;
   method?: string;
@@ -60,6 +77,8 @@ interface Measure {
   /** Varies each request (cookie, body, path); called for every request autocannon sends. */
   setupRequest?: (request: autocannon.Request) => autocannon.Request;
   expectStatus: number;
+  /** Another server variant than production's (its app URL), for the comparison rows. */
+  variant?: string;
   /** What the route is compared with: the bare server (no database work) or pgbench. */
   limit: 'bare' | 'pgbench';
 }
@@ -190,6 +209,21 @@ async function main() {
   const appArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
   await startNode('app', [...appArgs, 'src/server/index.ts'], { ...env, PORT: String(appPort), HOST: '127.0.0.1', DATA_DIR: path.join(work, 'data') }, /listening on/);
   const appUrl = `http://127.0.0.1:${appPort}`;
+  // The comparison variants: the same build and database, other serving layers or no request log.
+  const variantUrls: Record<string, string> = {};
+  const VARIANTS: Array<[string, Record<string, string>]> = [
+    ['no request log', { LOG_LEVEL: 'warn' }],
+    ['sirv + compression', { SERVING: 'sirv' }],
+    ['adapter + compression', { SERVING: 'stock' }],
+  ];
+  for (const [name, extra] of VARIANTS) {
+    const port = await freePort();
+    const dataDir = path.join(work, `data-${port}`);
+    // LOG_LEVEL=warn prints no "listening on": wait for the health probe instead.
+    await startNode(`app-${port}`, ['src/server/index.ts'], { ...env, ...extra, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir }, /(?:)/);
+    variantUrls[name] = `http://127.0.0.1:${port}`;
+    await waitForReady(variantUrls[name]);
+  }
 
   // The statements pgbench runs are the ones the build runs for PATCH, read back from Postgres.
   const capturePort = await freePort();
@@ -282,6 +316,13 @@ async function main() {
     },
   ];
 
+  const byTitle = (title: string) => measures.find((m) => m.title === title)!;
+  measures.push({ ...byTitle('GET / (landing)'), variant: 'no request log' });
+  for (const variant of ['sirv + compression', 'adapter + compression']) {
+    for (const title of ['GET / (landing)', 'GET /docs/getting-started', 'island, anonymous', 'island, signed in']) measures.push({ ...byTitle(title), variant });
+  }
+  for (const measure of measures) if (measure.variant) measure.title = `${measure.title} [${measure.variant}]`;
+
   // BENCH_ROUTES: a regular expression to measure only some routes (when profiling one).
   const selected = measures.filter((m) => new RegExp(process.env.BENCH_ROUTES ?? '').test(m.title));
   // Routes compared with the bare server first, so consecutive ones share a bare run.
@@ -301,8 +342,10 @@ async function main() {
     const routeRows: Row[] = [];
     for (const measure of ordered) {
       const before = measure.limit === 'bare' ? (previousBare ?? (await measureBare())) : undefined;
-      await cannon(appUrl, measure, connections, Math.min(2, DURATION)); // warm-up, not counted
-      const row = toRow(measure.title, connections, await cannon(appUrl, measure, connections, DURATION), measure.expectStatus);
+      const url = measure.variant ? variantUrls[measure.variant]! : appUrl;
+      await cannon(url, measure, connections, Math.min(2, DURATION)); // warm-up, not counted
+      const row = toRow(measure.title, connections, await cannon(url, measure, connections, DURATION), measure.expectStatus);
+      if (measure.variant) row.variant = measure.variant;
       previousBare = before ? await measureBare() : undefined;
       if (before && previousBare) row.limit = meanRow(BARE_ROUTE, [before, previousBare]);
       routeRows.push(row);
@@ -325,6 +368,9 @@ async function main() {
     contentPageJavaScriptBytes: await measurePageScripts(appUrl, '/docs/getting-started', {}),
   };
   const { failures } = printTable(rows, budgets);
+  // With no load running: the main-thread cost of one request line (scripts/bench-log.ts).
+  const logCostMicros = measureLogCost();
+  for (const [name, micros] of Object.entries(logCostMicros)) console.log(`info request log line, ${name}: ${micros.toFixed(2)} µs of main thread`);
 
   const results = {
     date: new Date().toISOString(),
@@ -332,6 +378,7 @@ async function main() {
     durationSeconds: DURATION,
     floors: FLOORS,
     budgets: { ...budgets, limits: BUDGETS },
+    logCostMicros,
     rows: rows.map(({ limit, pathLimit, ...row }) => ({
       ...row,
       limit: limit?.route,

@@ -92,7 +92,8 @@ export function createLibraryHandler(variant: LibraryVariant, astroHandler: Requ
     brotli: true,
     gzip: true,
     extensions: ['html'],
-    setHeaders: (res, pathname) => res.setHeader('Cache-Control', cacheControlFor(pathname)),
+    // `pathname` is the request's: a page URL (`/`, `/about`) names an .html file.
+    setHeaders: (res, pathname) => res.setHeader('Cache-Control', cacheControlFor(/\.\w+$/.test(pathname) ? pathname : `${pathname}.html`)),
   });
   return (req: IncomingMessage, res: ServerResponse) => {
     const next = () => onDemand(astroHandler, islands, req, res);

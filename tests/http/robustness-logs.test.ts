@@ -55,8 +55,8 @@ describe('logs of a full run', () => {
     stranger.cookies.set('authjs.session-token', forged);
     await stranger.fetch('/todos');
     await stranger.fetch('/api/todos', { headers: { authorization: `Bearer ${forged}-bearer` } });
-    // Give the last request lines a moment to be written.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Give the last request lines a moment to be written (info lines go out in batches, within 100 ms).
+    await new Promise((resolve) => setTimeout(resolve, 400));
   });
   afterAll(async () => {
     await server?.stop();

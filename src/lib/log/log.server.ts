@@ -36,7 +36,10 @@ export function redact(text: string): string {
   return out;
 }
 
-/** Fields blanked by name wherever a caller (or pino-http) puts them: headers and credentials. */
+/**
+ * Fields blanked by name: credentials, and headers logged as an object. Exact paths only: a
+ * wildcard (`*.headers.cookie`) tripled the cost of every line (4.5 → 13.9 µs, scripts/bench-log.ts).
+ */
 export const REDACTED_PATHS = [
   'cookie',
   'authorization',
@@ -47,23 +50,28 @@ export const REDACTED_PATHS = [
   'headers.cookie',
   'headers.authorization',
   'headers["set-cookie"]',
-  '*.headers.cookie',
-  '*.headers.authorization',
-  '*.headers["set-cookie"]',
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'res.headers["set-cookie"]',
 ];
 
 const LEVEL = ['info', 'warn', 'error', 'silent'].includes(process.env.LOG_LEVEL ?? '') ? process.env.LOG_LEVEL! : 'info';
 
+/** Info lines are held until this many bytes are pending (about 20 request lines)... */
+const INFO_BUFFER_BYTES = 4096;
+/** ...or this long has passed, so a quiet server's lines still show up at once. */
+const INFO_FLUSH_MS = 100;
+
 /**
- * info to stdout, warn and error to stderr. stdout is asynchronous (sonic-boom): lines written
- * while a write is in flight are joined into the next one, so under load a line costs no system
- * call of its own, and whatever is pending is written synchronously when the process exits.
- * stderr stays synchronous: a warning or error is on its way before the next line of code runs.
+ * info to stdout, warn and error to stderr. stdout is asynchronous and buffered (sonic-boom): under
+ * load one write carries many lines, so a request line costs no system call of its own, and
+ * whatever is pending is written synchronously when the process exits. stderr stays synchronous:
+ * a warning or error is on its way before the next line of code runs.
  */
 function defaultDestination(): DestinationStream {
   return pino.multistream(
     [
-      { level: 'info', stream: pino.destination({ fd: 1, sync: false }) },
+      { level: 'info', stream: pino.destination({ fd: 1, sync: false, minLength: INFO_BUFFER_BYTES, periodicFlush: INFO_FLUSH_MS }) },
       { level: 'warn', stream: pino.destination({ fd: 2, sync: true }) },
     ],
     { dedupe: true },
