@@ -12,7 +12,6 @@
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
 
-export type LogLevel = 'info' | 'warn' | 'error';
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
 
 const CREDENTIAL_PATTERNS: Array<[RegExp, string]> = [
@@ -40,7 +39,7 @@ export function redact(text: string): string {
  * Fields blanked by name: credentials, and headers logged as an object. Exact paths only: a
  * wildcard (`*.headers.cookie`) tripled the cost of every line (4.5 → 13.9 µs, scripts/bench-log.ts).
  */
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   'cookie',
   'authorization',
   'token',
