@@ -11,6 +11,8 @@ export interface Row {
   /** Mean bytes per response on the wire (headers included). */
   bytesPerResponse: number;
   responses: number;
+  /** A comparison variant (another serving layer, no request log); floors don't apply to it. */
+  variant?: string;
   limit?: Row;
   /** For PATCH: the same SQL through the same driver and proxy without HTTP (reported, no floor). */
   pathLimit?: Row;
@@ -23,12 +25,23 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 /** Prints the table and the floor checks; returns the failed checks. */
 export function printTable(rows: Row[], budgets: Record<keyof typeof BUDGETS, number>): { failures: string[] } {
   const header = ['route', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'bytes', 'vs limit'];
-  const widths = [40, 6, 10, 8, 8, 7, 7, 9];
+  const widths = [50, 6, 10, 8, 8, 7, 7, 9];
   const line = (cells: string[]) => cells.map((cell, i) => pad(cell, widths[i]!, i > 0)).join(' ');
   console.log(`\n${line(header)}\n${'-'.repeat(widths.reduce((a, b) => a + b + 1, 0))}`);
   for (const row of rows) {
     const ratio = row.limit ? `${Math.round((row.reqPerSec / row.limit.reqPerSec) * 100)}%` : '';
-    console.log(line([row.route, String(row.connections), Math.round(row.reqPerSec).toLocaleString('en'), ms(row.p50), ms(row.p99), String(row.errors), String(row.bytesPerResponse), ratio]));
+    console.log(
+      line([
+        row.route,
+        String(row.connections),
+        Math.round(row.reqPerSec).toLocaleString('en'),
+        ms(row.p50),
+        ms(row.p99),
+        String(row.errors),
+        String(row.bytesPerResponse),
+        ratio,
+      ]),
+    );
   }
 
   const failures: string[] = [];
@@ -38,21 +51,57 @@ export function printTable(rows: Row[], budgets: Record<keyof typeof BUDGETS, nu
   };
   console.log('');
   for (const row of rows) {
+    if (row.variant) continue;
     const ratio = row.limit ? row.reqPerSec / row.limit.reqPerSec : undefined;
     const at = `at ${row.connections} connections`;
-    if (row.route.startsWith('GET / ') && ratio !== undefined) check(ratio >= FLOORS.landingVsBare, `landing ≥ ${FLOORS.landingVsBare * 100}% of bare server ${at}: ${Math.round(ratio * 100)}%`);
-    if (row.route === 'island, anonymous' && ratio !== undefined) check(ratio >= FLOORS.anonymousIslandVsBare, `anonymous island ≥ ${FLOORS.anonymousIslandVsBare * 100}% of bare server ${at}: ${Math.round(ratio * 100)}%`);
-    if (row.route.startsWith('PATCH /') && ratio !== undefined) check(ratio >= FLOORS.patchVsPgbench, `PATCH ≥ ${FLOORS.patchVsPgbench * 100}% of pgbench ${at}: ${Math.round(ratio * 100)}%`);
+    if (row.route.startsWith('GET / ') && ratio !== undefined)
+      check(
+        ratio >= FLOORS.landingVsBare,
+        `landing ≥ ${FLOORS.landingVsBare * 100}% of bare server ${at}: ${Math.round(ratio * 100)}%`,
+      );
+    if (row.route === 'island, anonymous' && ratio !== undefined)
+      check(
+        ratio >= FLOORS.anonymousIslandVsBare,
+        `anonymous island ≥ ${FLOORS.anonymousIslandVsBare * 100}% of bare server ${at}: ${Math.round(ratio * 100)}%`,
+      );
+    if (row.route.startsWith('PATCH /') && ratio !== undefined)
+      check(
+        ratio >= FLOORS.patchVsPgbench,
+        `PATCH ≥ ${FLOORS.patchVsPgbench * 100}% of pgbench ${at}: ${Math.round(ratio * 100)}%`,
+      );
   }
   for (const row of rows) {
     if (!row.pathLimit) continue;
     const share = Math.round((row.reqPerSec / row.pathLimit.reqPerSec) * 100);
-    console.log(`info PATCH ${`at ${row.connections} connections`}: ${share}% of the Neon driver alone running the same SQL through the same proxy (${Math.round(row.pathLimit.reqPerSec).toLocaleString('en')}/s)`);
+    console.log(
+      `info PATCH ${`at ${row.connections} connections`}: ${share}% of the Neon driver alone running the same SQL through the same proxy (${Math.round(row.pathLimit.reqPerSec).toLocaleString('en')}/s)`,
+    );
+  }
+  for (const row of rows) {
+    if (!row.variant) continue;
+    const base = rows.find(
+      (other) => !other.variant && other.connections === row.connections && row.route.startsWith(`${other.route} [`),
+    );
+    if (!base) continue;
+    const share = Math.round((row.reqPerSec / base.reqPerSec) * 100);
+    const vsLimit = row.limit ? `, ${Math.round((row.reqPerSec / row.limit.reqPerSec) * 100)}% of its limit` : '';
+    console.log(
+      `info ${row.route} at ${row.connections} connections: ${share}% of production's ${Math.round(base.reqPerSec).toLocaleString('en')}/s${vsLimit}, ${row.bytesPerResponse} vs ${base.bytesPerResponse} bytes`,
+    );
   }
   const errors = rows.reduce((sum, row) => sum + row.errors, 0);
   check(errors === 0, `zero errors: ${errors}`);
-  check(budgets.landingHtmlCssBytes < BUDGETS.landingHtmlCssBytes, `landing HTML+CSS under ${kb(BUDGETS.landingHtmlCssBytes)} (brotli): ${kb(budgets.landingHtmlCssBytes)}`);
-  check(budgets.todosJavaScriptBytes < BUDGETS.todosJavaScriptBytes, `/todos JavaScript under ${kb(BUDGETS.todosJavaScriptBytes)} (brotli): ${kb(budgets.todosJavaScriptBytes)}`);
-  check(budgets.contentPageJavaScriptBytes === 0, `content page JavaScript files: ${kb(budgets.contentPageJavaScriptBytes)}`);
+  check(
+    budgets.landingHtmlCssBytes < BUDGETS.landingHtmlCssBytes,
+    `landing HTML+CSS under ${kb(BUDGETS.landingHtmlCssBytes)} (brotli): ${kb(budgets.landingHtmlCssBytes)}`,
+  );
+  check(
+    budgets.todosJavaScriptBytes < BUDGETS.todosJavaScriptBytes,
+    `/todos JavaScript under ${kb(BUDGETS.todosJavaScriptBytes)} (brotli): ${kb(budgets.todosJavaScriptBytes)}`,
+  );
+  check(
+    budgets.contentPageJavaScriptBytes === 0,
+    `content page JavaScript files: ${kb(budgets.contentPageJavaScriptBytes)}`,
+  );
   return { failures };
 }

@@ -6,6 +6,11 @@
  *     before and just after each route compared with it (the machine's speed drifts);
  *   - pgbench running the SQL statements the PATCH endpoint runs (session read + update);
  *   - the same statements through the app's own driver and proxy without HTTP (reported only).
+ * Beside the production serving layer, the same build served by maintained libraries (SERVING=sirv:
+ * sirv + compression; SERVING=stock: the adapter's own handler + compression) on the content and
+ * island routes, and the landing page with the per-request log line off (LOG_LEVEL=warn): what
+ * docs/adr/0001-serving-layer.md decides with. Those rows are reported against the production row
+ * of the same route; the floors gate the production rows only.
  * Prints one table and writes the figures as JSON (dist/bench-results.json, or BENCH_OUT).
  *
  * Knobs: BENCH_DURATION (seconds per measurement, default 10), BENCH_CONNECTIONS (default
@@ -26,6 +31,7 @@ import { freePort } from './support/ports.ts';
 import { rawRequest } from './support/raw-http.ts';
 import { ROOT, startNode as startChild, stopChild } from './support/child-process.ts';
 import { BUDGETS, FLOORS, measureLandingBytes, measurePageScripts } from './bench-budgets.ts';
+import { measureLogCost } from './bench-log.ts';
 import { printTable, type Row } from './bench-report.ts';
 import { seedBenchData, SEED, sessionToken, todoId } from './bench-seed.ts';
 import { capturePatchStatements, pgbenchScript, type PatchStatements } from './bench-statements.ts';
@@ -46,10 +52,29 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'bench-'));
 const children: ChildProcess[] = [];
 
 /** Starts a Node child of this run (logs in the work directory), stopped at the end. */
-async function startNode(name: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
+async function startNode(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<ChildProcess> {
   const child = await startChild(path.join(work, `${name}.log`), args, env, ready);
   children.push(child);
   return child;
+}
+
+/** Polls /readyz until the server answers 200 (for children that print nothing when ready). */
+async function waitForReady(url: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const ok = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not become ready`);
 }
 
 interface Measure {
@@ -60,11 +85,18 @@ interface Measure {
   /** Varies each request (cookie, body, path); called for every request autocannon sends. */
   setupRequest?: (request: autocannon.Request) => autocannon.Request;
   expectStatus: number;
+  /** Another server variant than production's (its app URL), for the comparison rows. */
+  variant?: string;
   /** What the route is compared with: the bare server (no database work) or pgbench. */
   limit: 'bare' | 'pgbench';
 }
 
-async function cannon(url: string, measure: Measure, connections: number, duration: number): Promise<autocannon.Result> {
+async function cannon(
+  url: string,
+  measure: Measure,
+  connections: number,
+  duration: number,
+): Promise<autocannon.Result> {
   return autocannon({
     url: url + measure.path,
     connections,
@@ -79,7 +111,10 @@ async function cannon(url: string, measure: Measure, connections: number, durati
 function toRow(route: string, connections: number, result: autocannon.Result, expectStatus: number): Row {
   const statusCount = (result.statusCodeStats as Record<string, { count: number }> | undefined) ?? {};
   const expected = statusCount[String(expectStatus)]?.count ?? 0;
-  const wrong = Object.entries(statusCount).reduce((sum, [code, { count }]) => sum + (code === String(expectStatus) ? 0 : count), 0);
+  const wrong = Object.entries(statusCount).reduce(
+    (sum, [code, { count }]) => sum + (code === String(expectStatus) ? 0 : count),
+    0,
+  );
   return {
     route,
     connections,
@@ -115,18 +150,48 @@ function meanRow(route: string, runs: Row[]): Row {
 }
 
 /** pgbench with the PATCH endpoint's statements, at `clients` connections, for `duration` s. */
-async function pgbench(statements: PatchStatements, pgPort: number, database: string, clients: number, duration: number): Promise<Row> {
+async function pgbench(
+  statements: PatchStatements,
+  pgPort: number,
+  database: string,
+  clients: number,
+  duration: number,
+): Promise<Row> {
   const script = path.join(work, 'patch.sql');
   writeFileSync(script, pgbenchScript(statements));
   const logDir = mkdtempSync(path.join(work, 'pgbench-'));
-  const args = ['-n', '-M', 'prepared', '-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres', '-c', String(clients), '-j', '2', '-T', String(duration), '-l', '--log-prefix', path.join(logDir, 'tx'), '-f', script, database];
+  const args = [
+    '-n',
+    '-M',
+    'prepared',
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(pgPort),
+    '-U',
+    'postgres',
+    '-c',
+    String(clients),
+    '-j',
+    '2',
+    '-T',
+    String(duration),
+    '-l',
+    '--log-prefix',
+    path.join(logDir, 'tx'),
+    '-f',
+    script,
+    database,
+  ];
   const output = await new Promise<string>((resolve, reject) => {
     const child = spawn(path.join(findPostgresBin(), 'pgbench'), args, { cwd: logDir });
     let text = '';
     child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`pgbench exited with ${code}:\n${text}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(text) : reject(new Error(`pgbench exited with ${code}:\n${text}`)),
+    );
   });
   const tps = Number(/tps = ([\d.]+)/.exec(output)?.[1]);
   const failed = Number(/number of failed transactions: (\d+)/.exec(output)?.[1] ?? 0);
@@ -138,7 +203,15 @@ async function pgbench(statements: PatchStatements, pgPort: number, database: st
       if (Number.isFinite(micros) && line) latencies.push(micros / 1000);
     }
   }
-  return { route: 'limit: pgbench PATCH SQL', connections: clients, reqPerSec: tps, ...latencyQuantiles(latencies), errors: failed, bytesPerResponse: 0, responses: latencies.length };
+  return {
+    route: 'limit: pgbench PATCH SQL',
+    connections: clients,
+    reqPerSec: tps,
+    ...latencyQuantiles(latencies),
+    errors: failed,
+    bytesPerResponse: 0,
+    responses: latencies.length,
+  };
 }
 
 /**
@@ -146,7 +219,14 @@ async function pgbench(statements: PatchStatements, pgPort: number, database: st
  * as large as the app's), with `callers` concurrent loops and no HTTP: what the driver path alone
  * allows, so the PATCH row can be read against pgbench (the database) and against this (the path).
  */
-async function driverLimit(statements: PatchStatements, databaseUrl: string, wsProxy: string, poolMax: number, callers: number, duration: number): Promise<Row> {
+async function driverLimit(
+  statements: PatchStatements,
+  databaseUrl: string,
+  wsProxy: string,
+  poolMax: number,
+  callers: number,
+  duration: number,
+): Promise<Row> {
   const database = await openDatabase({ url: databaseUrl, wsProxy, poolMax });
   const latencies: number[] = [];
   const end = performance.now() + duration * 1000;
@@ -163,15 +243,34 @@ async function driverLimit(statements: PatchStatements, databaseUrl: string, wsP
     }),
   );
   await database.end();
-  return { route: 'limit: Neon driver PATCH SQL, no HTTP', connections: callers, reqPerSec: latencies.length / duration, ...latencyQuantiles(latencies), errors: 0, bytesPerResponse: 0, responses: latencies.length };
+  return {
+    route: 'limit: Neon driver PATCH SQL, no HTTP',
+    connections: callers,
+    reqPerSec: latencies.length / duration,
+    ...latencyQuantiles(latencies),
+    errors: 0,
+    bytesPerResponse: 0,
+    responses: latencies.length,
+  };
 }
 
 async function main() {
-  console.log(`[bench] ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ${DURATION} s per measurement, connections ${CONNECTIONS.join(', ')}`);
+  console.log(
+    `[bench] ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ${DURATION} s per measurement, connections ${CONNECTIONS.join(', ')}`,
+  );
   const postgres = await startThrowawayPostgres();
   const proxyPort = await freePort();
   // The proxy carries every query of the app: in its own process, not competing with autocannon.
-  await startNode('ws-proxy', ['--input-type=module', '-e', `import('./scripts/support/ws-proxy.ts').then((m) => m.startWsProxy(${proxyPort})).then(() => console.log('proxy ready'))`], {}, /proxy ready/);
+  await startNode(
+    'ws-proxy',
+    [
+      '--input-type=module',
+      '-e',
+      `import('./scripts/support/ws-proxy.ts').then((m) => m.startWsProxy(${proxyPort})).then(() => console.log('proxy ready'))`,
+    ],
+    {},
+    /proxy ready/,
+  );
   const wsProxy = `127.0.0.1:${proxyPort}/v1`;
 
   const admin = await openDatabase({ url: postgres.url, wsProxy, poolMax: 1 });
@@ -181,25 +280,67 @@ async function main() {
   const database = await openDatabase({ url: databaseUrl, wsProxy, poolMax: 2 });
   await migrate(database, path.join(ROOT, 'db/migrations'));
   await seedBenchData(database);
-  console.log(`[bench] seeded ${SEED.users} users with sessions, ${SEED.activeUsers} of them with ${SEED.todosPerUser} todos`);
+  console.log(
+    `[bench] seeded ${SEED.users} users with sessions, ${SEED.activeUsers} of them with ${SEED.todosPerUser} todos`,
+  );
 
   const resend = await startFakeResend();
   const appPort = await freePort();
   const env = postgresAppEnv({ databaseUrl, wsProxy, resend, port: appPort });
   // BENCH_APP_NODE_ARGS: extra Node flags for the app server, e.g. "--cpu-prof --cpu-prof-dir=prof".
   const appArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  await startNode('app', [...appArgs, 'src/server/index.ts'], { ...env, PORT: String(appPort), HOST: '127.0.0.1', DATA_DIR: path.join(work, 'data') }, /listening on/);
+  await startNode(
+    'app',
+    [...appArgs, 'src/server/index.ts'],
+    { ...env, PORT: String(appPort), HOST: '127.0.0.1', DATA_DIR: path.join(work, 'data') },
+    /listening on/,
+  );
   const appUrl = `http://127.0.0.1:${appPort}`;
+  // The comparison variants: the same build and database, other serving layers or no request log.
+  const variantUrls: Record<string, string> = {};
+  const VARIANTS: Array<[string, Record<string, string>]> = [
+    ['no request log', { LOG_LEVEL: 'warn' }],
+    ['sirv + compression', { SERVING: 'sirv' }],
+    ['adapter + compression', { SERVING: 'stock' }],
+  ];
+  for (const [name, extra] of VARIANTS) {
+    const port = await freePort();
+    const dataDir = path.join(work, `data-${port}`);
+    // LOG_LEVEL=warn prints no "listening on": wait for the health probe instead.
+    await startNode(
+      `app-${port}`,
+      ['src/server/index.ts'],
+      { ...env, ...extra, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir },
+      /(?:)/,
+    );
+    variantUrls[name] = `http://127.0.0.1:${port}`;
+    await waitForReady(variantUrls[name]);
+  }
 
   // The statements pgbench runs are the ones the build runs for PATCH, read back from Postgres.
   const capturePort = await freePort();
   const captureName = 'bench-capture';
-  const capture = await startNode('capture', ['src/server/index.ts'], {
-    ...postgresAppEnv({ databaseUrl: `${databaseUrl}?application_name=${captureName}`, wsProxy, resend, port: capturePort }),
-    DATABASE_POOL_MAX: '1', PORT: String(capturePort), HOST: '127.0.0.1', DATA_DIR: path.join(work, 'capture-data'),
-  }, /listening on/);
+  const capture = await startNode(
+    'capture',
+    ['src/server/index.ts'],
+    {
+      ...postgresAppEnv({
+        databaseUrl: `${databaseUrl}?application_name=${captureName}`,
+        wsProxy,
+        resend,
+        port: capturePort,
+      }),
+      DATABASE_POOL_MAX: '1',
+      PORT: String(capturePort),
+      HOST: '127.0.0.1',
+      DATA_DIR: path.join(work, 'capture-data'),
+    },
+    /listening on/,
+  );
   const statements = await capturePatchStatements(database, `http://127.0.0.1:${capturePort}`, captureName, {
-    cookie: `authjs.session-token=${sessionToken(1)}`, origin: `http://127.0.0.1:${capturePort}`, todoId: todoId(1, 0),
+    cookie: `authjs.session-token=${sessionToken(1)}`,
+    origin: `http://127.0.0.1:${capturePort}`,
+    todoId: todoId(1, 0),
   });
   await stopChild(capture);
   console.log(`[bench] PATCH statements captured from the build:\n${statements.sessionRead}\n${statements.update}`);
@@ -248,7 +389,11 @@ async function main() {
       // Spread over every seeded user, so no one reaches the per-user todo limit during the run.
       setupRequest: (request) => {
         const user = 1 + SEED.activeUsers + (posts++ % (SEED.users - SEED.activeUsers));
-        return { ...request, headers: { ...request.headers, ...origin, ...cookieFor(user) }, body: JSON.stringify({ content: `bench todo ${posts}` }) };
+        return {
+          ...request,
+          headers: { ...request.headers, ...origin, ...cookieFor(user) },
+          body: JSON.stringify({ content: `bench todo ${posts}` }),
+        };
       },
       expectStatus: 201,
       limit: 'pgbench',
@@ -282,6 +427,14 @@ async function main() {
     },
   ];
 
+  const byTitle = (title: string) => measures.find((m) => m.title === title)!;
+  measures.push({ ...byTitle('GET / (landing)'), variant: 'no request log' });
+  for (const variant of ['sirv + compression', 'adapter + compression']) {
+    for (const title of ['GET / (landing)', 'GET /docs/getting-started', 'island, anonymous', 'island, signed in'])
+      measures.push({ ...byTitle(title), variant });
+  }
+  for (const measure of measures) if (measure.variant) measure.title = `${measure.title} [${measure.variant}]`;
+
   // BENCH_ROUTES: a regular expression to measure only some routes (when profiling one).
   const selected = measures.filter((m) => new RegExp(process.env.BENCH_ROUTES ?? '').test(m.title));
   // Routes compared with the bare server first, so consecutive ones share a bare run.
@@ -291,7 +444,12 @@ async function main() {
   for (const connections of CONNECTIONS) {
     const bareRuns: Row[] = [];
     const measureBare = async () => {
-      const run = toRow(BARE_ROUTE, connections, await cannon(bareUrl, { title: '', path: '/', expectStatus: 200, limit: 'bare' }, connections, DURATION), 200);
+      const run = toRow(
+        BARE_ROUTE,
+        connections,
+        await cannon(bareUrl, { title: '', path: '/', expectStatus: 200, limit: 'bare' }, connections, DURATION),
+        200,
+      );
       bareRuns.push(run);
       return run;
     };
@@ -301,12 +459,21 @@ async function main() {
     const routeRows: Row[] = [];
     for (const measure of ordered) {
       const before = measure.limit === 'bare' ? (previousBare ?? (await measureBare())) : undefined;
-      await cannon(appUrl, measure, connections, Math.min(2, DURATION)); // warm-up, not counted
-      const row = toRow(measure.title, connections, await cannon(appUrl, measure, connections, DURATION), measure.expectStatus);
+      const url = measure.variant ? variantUrls[measure.variant]! : appUrl;
+      await cannon(url, measure, connections, Math.min(2, DURATION)); // warm-up, not counted
+      const row = toRow(
+        measure.title,
+        connections,
+        await cannon(url, measure, connections, DURATION),
+        measure.expectStatus,
+      );
+      if (measure.variant) row.variant = measure.variant;
       previousBare = before ? await measureBare() : undefined;
       if (before && previousBare) row.limit = meanRow(BARE_ROUTE, [before, previousBare]);
       routeRows.push(row);
-      console.log(`[bench] ${connections} connections: ${measure.title}: ${Math.round(row.reqPerSec)} req/s, errors ${row.errors}`);
+      console.log(
+        `[bench] ${connections} connections: ${measure.title}: ${Math.round(row.reqPerSec)} req/s, errors ${row.errors}`,
+      );
     }
     const bare = meanRow(BARE_ROUTE, bareRuns.length > 0 ? bareRuns : [await measureBare()]);
     const pg = await pgbench(statements, postgres.port, 'bench', connections, DURATION);
@@ -325,13 +492,23 @@ async function main() {
     contentPageJavaScriptBytes: await measurePageScripts(appUrl, '/docs/getting-started', {}),
   };
   const { failures } = printTable(rows, budgets);
+  // With no load running: the main-thread cost of one request line (scripts/bench-log.ts).
+  const logCostMicros = measureLogCost();
+  for (const [name, micros] of Object.entries(logCostMicros))
+    console.log(`info request log line, ${name}: ${micros.toFixed(2)} µs of main thread`);
 
   const results = {
     date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    },
     durationSeconds: DURATION,
     floors: FLOORS,
     budgets: { ...budgets, limits: BUDGETS },
+    logCostMicros,
     rows: rows.map(({ limit, pathLimit, ...row }) => ({
       ...row,
       limit: limit?.route,

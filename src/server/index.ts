@@ -19,7 +19,12 @@ import { explainConnectionFailure } from '#lib/db/errors.server.ts';
 import { liveness, readiness, type Probe } from './health.ts';
 import { log } from '#lib/log/log.server.ts';
 import { describeTransport } from '#lib/mail/index.server.ts';
-import { migrate, MigrationChangedError, migrationsAppliedByThisProcess, readMigrations } from '#lib/db/migrate.server.ts';
+import {
+  migrate,
+  MigrationChangedError,
+  migrationsAppliedByThisProcess,
+  readMigrations,
+} from '#lib/db/migrate.server.ts';
 import { logRequest, requestId } from './request-log.ts';
 import { answeredHostnames } from './host-check.ts';
 import { securityHeadersFor } from '#lib/http/security-headers.ts';
@@ -42,10 +47,14 @@ async function main() {
     }
     throw error;
   }
-  log.info(`[server] ${cfg.mode === 'local' ? 'local mode: embedded PGlite in ' + cfg.dataDir : 'Postgres via the Neon serverless driver'}`);
+  log.info(
+    `[server] ${cfg.mode === 'local' ? 'local mode: embedded PGlite in ' + cfg.dataDir : 'Postgres via the Neon serverless driver'}`,
+  );
   log.info(`[server] mail: ${describeTransport(cfg.mail, cfg.mailbox)}`);
   if (cfg.mode === 'local' && !cfg.mailbox) {
-    log.warn(`[server] LOCAL_MODE_ON_NETWORK=1: local mode listens on ${cfg.host}; the dev mailbox is off (404), sign-in links appear in this log only`);
+    log.warn(
+      `[server] LOCAL_MODE_ON_NETWORK=1: local mode listens on ${cfg.host}; the dev mailbox is off (404), sign-in links appear in this log only`,
+    );
   }
 
   // The build to serve: dist/ beside src/, or DIST_DIR (two builds side by side, e.g. blue/green).
@@ -81,10 +90,20 @@ async function main() {
     return undefined;
   };
   const securityHeaders = securityHeadersFor(cfg.siteUrl);
-  const answerProbe = async (req: http.IncomingMessage, res: http.ServerResponse, pathname: string, headers: http.OutgoingHttpHeaders): Promise<boolean> => {
+  const answerProbe = async (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    pathname: string,
+    headers: http.OutgoingHttpHeaders,
+  ): Promise<boolean> => {
     const health = await probe(pathname);
     if (!health) return false;
-    res.writeHead(health.status, { ...securityHeaders, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
+    res.writeHead(health.status, {
+      ...securityHeaders,
+      'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'no-store',
+      ...headers,
+    });
     res.end(req.method === 'HEAD' ? undefined : JSON.stringify(health.body));
     return true;
   };
@@ -94,6 +113,8 @@ async function main() {
   const serve = createServingLayer(entry.handler, fileURLToPath(new URL('client/', distDir)), {
     securityHeaders,
     hostnames: answeredHostnames(cfg),
+    // Bench only (scripts/bench.ts): the same layer built from libraries, for comparison.
+    ...(cfg.serving === 'own' ? {} : { variant: cfg.serving }),
   });
   // Synchronous for everything but the health probes: a page from memory takes no extra turn of
   // the event loop.
@@ -126,7 +147,9 @@ async function main() {
     server.listen(cfg.port, host, resolve);
   }).catch((error: unknown) => {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    refuseToStart(`port ${cfg.port} on ${host} is already in use (another server, or npm run dev?): stop it, or choose another port, e.g. PORT=${cfg.port + 1}`);
+    refuseToStart(
+      `port ${cfg.port} on ${host} is already in use (another server, or npm run dev?): stop it, or choose another port, e.g. PORT=${cfg.port + 1}`,
+    );
   });
   // The port actually bound (PORT=0 picks a free one): local mode's links and redirects follow it.
   const port = (server.address() as AddressInfo).port;

@@ -6,6 +6,8 @@
  * Works by wrapping the Node response Astro writes to (writeHead, write, end): the body is
  * collected, then compressed in one piece off the main thread (zlib's pool). On-demand bodies
  * here are small (a menu fragment, JSON, one page), so buffering costs nothing a stream would save.
+ * Streams are the exception: a `text/event-stream` answer goes out as it is written, untouched,
+ * from its first byte.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
@@ -13,6 +15,11 @@ import { brotliCompress, constants, gzip } from 'node:zlib';
 import { isCompressible, negotiateEncoding, type Encoding } from './content-encoding.ts';
 
 export const ON_DEMAND_CACHE_CONTROL = 'private, no-store';
+
+/** Answers that must reach the client as they are written, never held back. */
+function isStream(contentType: string): boolean {
+  return contentType.split(';')[0]!.trim().toLowerCase() === 'text/event-stream';
+}
 
 /** Below this the compressed body would hardly be smaller, and the work would cost more than it saves. */
 export const MIN_COMPRESS_BYTES = 1024;
@@ -66,10 +73,23 @@ export function compressOnDemandResponse(
   onSend?: (sent: SentResponse) => void,
 ): void {
   const originalWriteHead = res.writeHead.bind(res) as (status: number) => ServerResponse;
+  const originalWrite = res.write;
   const originalEnd = res.end.bind(res) as (chunk?: Buffer, cb?: () => void) => ServerResponse;
   const chunks: Buffer[] = [];
   let pendingStatus: number | undefined;
   let finishing = false;
+  let passThrough = false;
+
+  /** Once the headers are known: a stream is sent as it comes, this wrapper steps aside. */
+  function choosePassThrough(status: number): boolean {
+    if (!isStream(String(res.getHeader('Content-Type') ?? ''))) return false;
+    passThrough = true;
+    if (!res.hasHeader('Cache-Control')) res.setHeader('Cache-Control', ON_DEMAND_CACHE_CONTROL);
+    res.write = originalWrite;
+    res.end = originalEnd as ServerResponse['end'];
+    originalWriteHead(status);
+    return true;
+  }
 
   res.writeHead = function writeHead(status: number, ...rest: unknown[]) {
     const headers = (typeof rest[0] === 'string' ? rest[1] : rest[0]) as OutgoingHttpHeaders | string[] | undefined;
@@ -80,10 +100,14 @@ export function compressOnDemandResponse(
     }
     if (typeof rest[0] === 'string') res.statusMessage = rest[0];
     pendingStatus = status;
+    choosePassThrough(status);
     return res;
   } as ServerResponse['writeHead'];
 
   res.write = function write(chunk: unknown, encodingOrCallback?: unknown, callback?: unknown) {
+    if (!passThrough && pendingStatus === undefined && choosePassThrough(res.statusCode)) {
+      return (originalWrite as (...args: unknown[]) => boolean).call(res, chunk, encodingOrCallback, callback);
+    }
     const encoding = typeof encodingOrCallback === 'string' ? (encodingOrCallback as BufferEncoding) : undefined;
     if (chunk !== undefined && chunk !== null) chunks.push(toBuffer(chunk, encoding));
     const cb = (typeof encodingOrCallback === 'function' ? encodingOrCallback : callback) as WriteCallback | undefined;
@@ -112,7 +136,8 @@ export function compressOnDemandResponse(
     const hasBody = req.method !== 'HEAD' && status !== 204 && status !== 304 && status >= 200;
     if (hasBody && !res.hasHeader('Content-Encoding') && isCompressible(String(res.getHeader('Content-Type') ?? ''))) {
       appendVary(res, 'Accept-Encoding');
-      const encoding = body.length >= MIN_COMPRESS_BYTES ? negotiateEncoding(req.headers['accept-encoding']) : undefined;
+      const encoding =
+        body.length >= MIN_COMPRESS_BYTES ? negotiateEncoding(req.headers['accept-encoding']) : undefined;
       if (encoding) {
         try {
           body = await compress(body, encoding);

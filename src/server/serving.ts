@@ -9,6 +9,7 @@ import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerRespo
 import { hostRefusal, refuseHost } from './host-check.ts';
 import { createIslandCache } from './island-cache.ts';
 import { compressOnDemandResponse } from './response-compression.ts';
+import { createLibraryHandler, type LibraryVariant } from './serving-libraries.ts';
 import { loadStaticFiles, serveStaticFile } from './static-files.ts';
 
 /** Serves one request; `headers` (e.g. the request id) go on whatever answers it. */
@@ -19,13 +20,33 @@ export interface ServingOptions {
   securityHeaders: Record<string, string>;
   /** Host names answered (host-check answeredHostnames); any other Host gets 421. */
   hostnames: Set<string>;
+  /**
+   * `own` (production): the modules here. `sirv` / `stock`: the same duties done by maintained
+   * libraries (serving-libraries.ts), selected by SERVING for `npm run bench` only.
+   */
+  variant?: 'own' | LibraryVariant;
 }
 
 /** Wraps Astro's request handler; reads the client build in `clientDir` once, now. */
-export function createServingLayer(astroHandler: RequestListener, clientDir: string, options: ServingOptions): ServingLayer {
-  const { securityHeaders, hostnames } = options;
-  const files = loadStaticFiles(clientDir, securityHeaders);
+export function createServingLayer(
+  astroHandler: RequestListener,
+  clientDir: string,
+  options: ServingOptions,
+): ServingLayer {
+  const { securityHeaders, hostnames, variant = 'own' } = options;
   const islands = createIslandCache();
+  if (variant !== 'own') {
+    const handle = createLibraryHandler(variant, astroHandler, clientDir, islands);
+    return (req, res, headers) => {
+      const refusal = hostRefusal(req, hostnames);
+      if (refusal) return refuseHost(req, res, refusal, { ...securityHeaders, ...headers });
+      if (islands.serve(req, res, headers)) return;
+      for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
+      for (const [name, value] of Object.entries(headers)) if (value !== undefined) res.setHeader(name, value);
+      handle(req, res);
+    };
+  }
+  const files = loadStaticFiles(clientDir, securityHeaders);
   return (req, res, headers) => {
     const refusal = hostRefusal(req, hostnames);
     if (refusal) return refuseHost(req, res, refusal, { ...securityHeaders, ...headers });

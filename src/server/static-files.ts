@@ -39,9 +39,10 @@ export interface StaticFile {
 }
 
 /** Files Astro must answer itself: its error pages carry their status (404/500), not 200. */
-const LEFT_TO_ASTRO = new Set(['/404.html', '/500.html']);
+export const LEFT_TO_ASTRO = new Set(['/404.html', '/500.html']);
 
-function cacheControlFor(urlPath: string): string {
+/** The Cache-Control of a file of the build, by its URL path. */
+export function cacheControlFor(urlPath: string): string {
   if (urlPath.startsWith('/_astro/')) return IMMUTABLE;
   return urlPath.endsWith('.html') ? REVALIDATE : SHORT_LIVED;
 }
@@ -103,7 +104,10 @@ function loadFile(urlPath: string, file: string, securityHeaders: Record<string,
  * Every file of the client build by URL path; `/a/index.html` also answers `/a` and `/a/`. Each
  * response carries `securityHeaders` (the site's, with HSTS when it is https).
  */
-export function loadStaticFiles(clientDir: string, securityHeaders: Record<string, string> = SECURITY_HEADERS): Map<string, StaticFile> {
+export function loadStaticFiles(
+  clientDir: string,
+  securityHeaders: Record<string, string> = SECURITY_HEADERS,
+): Map<string, StaticFile> {
   const files = new Map<string, StaticFile>();
   for (const [urlPath, file] of filesUnder(clientDir)) {
     if (LEFT_TO_ASTRO.has(urlPath)) continue;

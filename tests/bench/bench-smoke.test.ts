@@ -1,9 +1,10 @@
 /**
  * `npm run test:bench`: a smoke run of `npm run bench` (scripts/bench.ts) with tiny durations:
- * every route and every limit (bare server, pgbench, the Neon driver alone) is measured, every
- * response is the expected one, and the figures and size budgets are written as JSON. Speed is
- * not judged here (a one-second run on a busy machine says little): that is the bench's own job.
- * Not part of `npm test` (30 s to a few minutes); run it after changing the bench.
+ * every route, every limit (bare server, pgbench, the Neon driver alone) and every comparison
+ * variant (library serving layers, no request log) is measured, every response is the expected
+ * one, and the figures and size budgets are written as JSON. Speed is not judged here (a
+ * one-second run on a busy machine says little): that is the bench's own job. Not part of
+ * `npm test` (a few minutes); run it after changing the bench.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -49,10 +50,19 @@ it('measures every route and every limit with no errors, and writes the figures'
     'GET /docs/getting-started',
     'island, anonymous',
     'PATCH without a session (401, no DB)',
+    'GET / (landing) [no request log]',
+    'GET / (landing) [sirv + compression]',
+    'GET /docs/getting-started [sirv + compression]',
+    'island, anonymous [sirv + compression]',
+    'GET / (landing) [adapter + compression]',
+    'GET /docs/getting-started [adapter + compression]',
+    'island, anonymous [adapter + compression]',
     'island, signed in',
     'GET /todos, signed in (50 todos)',
     'POST /api/todos',
     'PATCH /api/todos/:id',
+    'island, signed in [sirv + compression]',
+    'island, signed in [adapter + compression]',
     'limit: bare node:http, landing bytes',
     'limit: pgbench PATCH SQL',
     'limit: Neon driver PATCH SQL, no HTTP',

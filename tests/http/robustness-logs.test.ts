@@ -40,7 +40,11 @@ describe('logs of a full run', () => {
 
     const todo = (await (await ann.fetch('/api/todos', { json: { content: 'log me not' } })).json()) as { id: number };
     await ann.fetch(`/api/todos/${todo.id}`, { method: 'PATCH', json: { completed: true } });
-    await ann.fetch('/api/todos', { method: 'POST', body: '{"content":', headers: { 'content-type': 'application/json' } });
+    await ann.fetch('/api/todos', {
+      method: 'POST',
+      body: '{"content":',
+      headers: { 'content-type': 'application/json' },
+    });
     await ann.fetch('/api/todos/abc', { method: 'DELETE' });
     await ann.fetch('/todos');
     await ann.fetch(link.pathname + link.search); // replaying the used link: a logged Auth.js error
@@ -55,8 +59,8 @@ describe('logs of a full run', () => {
     stranger.cookies.set('authjs.session-token', forged);
     await stranger.fetch('/todos');
     await stranger.fetch('/api/todos', { headers: { authorization: `Bearer ${forged}-bearer` } });
-    // Give the last request lines a moment to be written.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Give the last request lines a moment to be written (info lines go out in batches, within 100 ms).
+    await new Promise((resolve) => setTimeout(resolve, 400));
   });
   afterAll(async () => {
     await server?.stop();
@@ -65,10 +69,18 @@ describe('logs of a full run', () => {
   });
 
   it('logged every request as one JSON line', () => {
-    const requestLines = server.logs().split('\n').filter((line) => line.includes('"msg":"request"'));
+    const requestLines = server
+      .logs()
+      .split('\n')
+      .filter((line) => line.includes('"msg":"request"'));
     expect(requestLines.length).toBeGreaterThanOrEqual(12);
     for (const line of requestLines) {
-      expect(JSON.parse(line)).toMatchObject({ method: expect.any(String), path: expect.any(String), status: expect.any(Number), requestId: expect.any(String) });
+      expect(JSON.parse(line)).toMatchObject({
+        method: expect.any(String),
+        path: expect.any(String),
+        status: expect.any(Number),
+        requestId: expect.any(String),
+      });
     }
   });
 

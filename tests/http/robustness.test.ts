@@ -23,7 +23,8 @@ function logLines(server: AppServer): Array<Record<string, unknown>> {
 
 /**
  * A POST whose body arrives in two parts: headers and a first chunk now, the rest when `finish()`
- * is called. Stands in for a request that is in flight when the server is told to stop.
+ * is called (or never: `abort()`). Stands in for a request that is in flight when the server is
+ * told to stop, or whose client goes away.
  */
 function slowPost(app: RunningApp, client: HttpClient, path: string, body: string) {
   const url = new URL(path, app.server.url);
@@ -46,10 +47,20 @@ function slowPost(app: RunningApp, client: HttpClient, path: string, body: strin
     request.on('error', reject);
   });
   request.write(body.slice(0, 5));
-  return { response, finish: () => request.end(body.slice(5)) };
+  return { response, finish: () => request.end(body.slice(5)), abort: () => request.destroy() };
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The log lines `pick` selects, once there are some (info lines are written in batches, within 100 ms). */
+async function waitForLines(server: AppServer, pick: (line: Record<string, unknown>) => boolean) {
+  for (let tries = 0; tries < 40; tries++) {
+    const lines = logLines(server).filter(pick);
+    if (lines.length > 0) return lines;
+    await pause(50);
+  }
+  return [];
+}
 
 describe('health endpoints and request logs (postgres mode)', () => {
   let app: RunningApp;
@@ -74,7 +85,9 @@ describe('health endpoints and request logs (postgres mode)', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready', migrations: expect.any(Number) });
 
-    const { rows } = await app.database!.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name DESC LIMIT 1');
+    const { rows } = await app.database!.query<{ name: string }>(
+      'SELECT name FROM schema_migrations ORDER BY name DESC LIMIT 1',
+    );
     const newest = rows[0]!.name;
     await app.database!.query('DELETE FROM schema_migrations WHERE name = $1', [newest]);
     try {
@@ -97,8 +110,7 @@ describe('health endpoints and request logs (postgres mode)', () => {
     const response = await ann.fetch('/api/todos?token=should-not-be-logged');
     const id = response.headers.get('x-request-id');
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    await pause(50);
-    const lines = logLines(app.server).filter((line) => line.requestId === id);
+    const lines = await waitForLines(app.server, (line) => line.requestId === id);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toEqual({
       time: expect.any(String),
@@ -111,6 +123,24 @@ describe('health endpoints and request logs (postgres mode)', () => {
       requestId: id,
     });
     expect(app.server.logs()).not.toContain('should-not-be-logged');
+  });
+
+  it('logs a request the client abandoned before its answer, marked aborted', async () => {
+    const marker = `abandoned-${Date.now()}`;
+    const { response, abort } = slowPost(app, ann, `/api/todos?${marker}`, '{"content":"never finished"}');
+    response.catch(() => {});
+    await pause(200);
+    // The client goes away with the body half sent: the server never answers this request.
+    abort();
+    const lines = await waitForLines(app.server, (line) => line.path === '/api/todos' && line.aborted === true);
+    expect(lines[0]).toMatchObject({
+      msg: 'request',
+      method: 'POST',
+      path: '/api/todos',
+      aborted: true,
+      requestId: expect.any(String),
+    });
+    expect(app.server.logs()).not.toContain(marker);
   });
 
   it.each([

@@ -109,6 +109,8 @@ describe('loadConfig', () => {
       { SHUTDOWN_GRACE_MS: '-1' },
       /SHUTDOWN_GRACE_MS=-1 is (too small|out of range)[\s\S]*milliseconds[\s\S]*SHUTDOWN_GRACE_MS=10000/,
     ],
+    ['LOG_LEVEL=verbose', { LOG_LEVEL: 'verbose' }, /LOG_LEVEL=verbose is not one of info, warn, error, silent/],
+    ['SERVING=nginx', { SERVING: 'nginx' }, /SERVING=nginx is not one of own, sirv, stock/],
     [
       'SHUTDOWN_GRACE_MS=10s',
       { SHUTDOWN_GRACE_MS: '10s' },

@@ -79,6 +79,8 @@ export interface AppConfig extends DatabaseConfig {
   shutdownGraceMs: number;
   /** The build to serve (DIST_DIR, absolute), or undefined for dist/ beside src/. */
   distDir: string | undefined;
+  /** Bench only: which serving layer runs (our own unless SERVING says otherwise). */
+  serving: 'own' | 'sirv' | 'stock';
 }
 
 export class ConfigError extends Error {
@@ -197,6 +199,7 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): A
     mailbox: mode === 'local' && !onNetwork,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     distDir: e.DIST_DIR ? path.resolve(e.DIST_DIR) : undefined,
+    serving: e.SERVING,
   };
 }
 

@@ -50,6 +50,18 @@ function matching(pattern: RegExp, problem: string) {
   return text.transform((raw, ctx) => (raw === undefined || pattern.test(raw) ? raw : refuse(ctx, problem)));
 }
 
+export const LOG_LEVELS = ['info', 'warn', 'error', 'silent'] as const;
+export type LogLevelSetting = (typeof LOG_LEVELS)[number];
+
+/** One of `values`; unset means `fallback`. `what` finishes "… is not …: say …". */
+function oneOf<const T extends readonly string[]>(values: T, fallback: T[number], what: string) {
+  return text.transform((raw, ctx): T[number] => {
+    if (raw === undefined) return fallback;
+    if ((values as readonly string[]).includes(raw)) return raw as T[number];
+    return refuse(ctx, `is not one of ${values.join(', ')} (${what}): e.g. $NAME=${fallback} (the default when unset)`);
+  });
+}
+
 function isHttpUrl(raw: string): boolean {
   try {
     const url = new URL(raw);
@@ -146,7 +158,19 @@ export const serverVariables = {
   CLIENT_IP_HOPS: wholeNumber({ fallback: 1, min: 1, max: 10, unit: 'proxies' }),
   SHUTDOWN_GRACE_MS: wholeNumber({ fallback: 10_000, min: 0, max: 10 * 60_000, unit: 'milliseconds' }),
   DIST_DIR: text,
+  LOG_LEVEL: oneOf(LOG_LEVELS, 'info', 'which log lines to write'),
+  /** Bench only (scripts/bench.ts): the same serving layer built from libraries, for comparison. */
+  SERVING: oneOf(['own', 'sirv', 'stock'] as const, 'own', 'which serving layer to run (a benchmark knob)'),
 };
+
+/**
+ * LOG_LEVEL for the logger, which exists before the configuration is checked (it reports that
+ * check): an invalid value means the default here, and stops the server in loadConfig.
+ */
+export function logLevelFromEnv(env: Record<string, string | undefined> = process.env): LogLevelSetting {
+  const parsed = serverVariables.LOG_LEVEL.safeParse(env.LOG_LEVEL);
+  return parsed.success ? parsed.data : 'info';
+}
 
 /** Variables whose value is never shown in a message (the message describes it instead). */
 const SECRET = new Set(['AUTH_SECRET', 'RESEND_API_KEY']);
