@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: everything a fresh machine needs, then every test, and how long each stage took.
 #   1. system packages the tests use (Chromium, PostgreSQL server binaries) if missing
-#   2. type check (astro check: .astro, .ts and .tsx files)
+#   2. type check (astro check: .astro, .ts and .tsx files), lint, format check and knip (dead code)
 #   3. a production build (HTTP and browser tests run against it, as users do)
 #   4. unit tests (Vitest project `unit`: no database, no build)
 #   5. integration (PGlite and real Postgres through the Neon driver) and HTTP tests (project `integration`)
@@ -49,6 +49,7 @@ build() {
 
 stage 'test dependencies' bash scripts/ensure-test-deps.sh
 stage 'type check' astro check --minimumSeverity error
+stage 'lint, format, dead code' bash -c 'eslint . && prettier --check --log-level warn . && knip'
 stage 'build' build
 stage 'unit tests' vitest run --project unit
 stage 'integration and HTTP tests' vitest run --project integration
