@@ -21,6 +21,24 @@ const pages = defineCollection({
     actions: z.array(action).default([]),
     /** Cards shown under the lead (home and features). */
     cards: z.array(z.object({ title: z.string(), body: z.string() })).default([]),
+    /** Price tiers (pricing): each with what it includes and its own call to action. */
+    tiers: z
+      .array(
+        z.object({
+          name: z.string(),
+          price: z.string(),
+          /** "per month", "one-time"…; empty for a free tier. */
+          period: z.string().optional(),
+          summary: z.string(),
+          includes: z.array(z.string()).min(1),
+          action: action,
+          /** The tier most visitors should pick: highlighted. */
+          featured: z.boolean().default(false),
+        }),
+      )
+      .default([]),
+    /** Questions and answers shown after the Markdown (plain text answers). */
+    faq: z.array(z.object({ question: z.string(), answer: z.string() })).default([]),
   }),
 });
 

@@ -20,6 +20,8 @@ let appDatabase: Database;
 /** One connection (pool of 1), so its own queries can be told apart by pid. */
 let observer: Database;
 let islandPath: string;
+/** The landing hero's call to action, a second server island. */
+let ctaPath: string;
 
 beforeAll(async () => {
   const { database, url } = await emptyDatabase('postgres');
@@ -29,6 +31,7 @@ beforeAll(async () => {
   observer = await openDatabase({ url, wsProxy: inject('postgres').wsProxy, poolMax: 1 });
   const home = await rawRequest(`${server.url}/`);
   islandPath = /\/_server-islands\/UserMenu\?[^"]+/.exec(home.text())![0].replaceAll('&amp;', '&');
+  ctaPath = /\/_server-islands\/HeroCta\?[^"]+/.exec(home.text())![0].replaceAll('&amp;', '&');
 });
 afterAll(async () => {
   await server?.stop();
@@ -73,6 +76,8 @@ describe('requests without a session cookie', () => {
     await rawRequest(`${server.url}${islandPath}`);
     await rawRequest(`${server.url}${islandPath}`, { cookie: 'authjs.csrf-token=abc; theme=dark' });
     await rawRequest(`${server.url}${islandPath}`, { cookie: 'authjs.session-token=' });
+    await rawRequest(`${server.url}${ctaPath}`);
+    await rawRequest(`${server.url}${ctaPath}`, { cookie: 'authjs.csrf-token=abc' });
     expect(await activitySince(since)).toBe(0);
   });
 
