@@ -10,6 +10,7 @@ import { clientBoundary } from '#build/client-boundary.ts';
 import { imageEndpointOff } from '#build/image-endpoint-off.ts';
 import { localDevServer } from '#build/local-dev-server.ts';
 import { precompress } from '#build/precompress.ts';
+import { THEME_SCRIPT_HASH } from '#lib/content/theme-script.ts';
 
 /**
  * Canonical URLs, Open Graph URLs and the sitemap are written into prerendered pages at build
@@ -73,6 +74,9 @@ export default defineConfig({
         "object-src 'none'",
         "frame-src 'self'",
       ],
+      // The inline theme script in <head> (src/lib/content/theme-script.ts): Astro doesn't hash
+      // `is:inline` scripts itself.
+      scriptDirective: { hashes: [THEME_SCRIPT_HASH] },
     },
   },
   vite: {
