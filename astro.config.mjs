@@ -23,6 +23,10 @@ const BUILD_SITE = (process.env.SITE_URL || 'http://localhost:4321').replace(/\/
 
 export default defineConfig({
   site: BUILD_SITE,
+  // Astro's cache (the content layer's data store) defaults to node_modules/.astro; worktrees that
+  // share one node_modules then read each other's collections (a build here once came out with
+  // an empty changelog). Per checkout instead; .astro/ is ignored by git.
+  cacheDir: './.astro/cache',
   output: 'server',
   adapter: node({ mode: 'standalone' }),
   // We serve Auth.js from our own route (src/pages/api/auth/[...auth].ts) so that its URLs are
