@@ -10,6 +10,7 @@ import { clientBoundary } from '#build/client-boundary.ts';
 import { imageEndpointOff } from '#build/image-endpoint-off.ts';
 import { localDevServer } from '#build/local-dev-server.ts';
 import { precompress } from '#build/precompress.ts';
+import { THEME_SCRIPT_HASH } from '#lib/content/theme-script.ts';
 
 /**
  * Canonical URLs, Open Graph URLs and the sitemap are written into prerendered pages at build
@@ -22,6 +23,10 @@ const BUILD_SITE = (process.env.SITE_URL || 'http://localhost:4321').replace(/\/
 
 export default defineConfig({
   site: BUILD_SITE,
+  // Astro's cache (the content layer's data store) defaults to node_modules/.astro; worktrees that
+  // share one node_modules then read each other's collections (a build here once came out with
+  // an empty changelog). Per checkout instead; .astro/ is ignored by git.
+  cacheDir: './.astro/cache',
   output: 'server',
   adapter: node({ mode: 'standalone' }),
   // We serve Auth.js from our own route (src/pages/api/auth/[...auth].ts) so that its URLs are
@@ -73,6 +78,9 @@ export default defineConfig({
         "object-src 'none'",
         "frame-src 'self'",
       ],
+      // The inline theme script in <head> (src/lib/content/theme-script.ts): Astro doesn't hash
+      // `is:inline` scripts itself.
+      scriptDirective: { hashes: [THEME_SCRIPT_HASH] },
     },
   },
   vite: {

@@ -1,6 +1,6 @@
 /**
- * `npm run lighthouse`: Lighthouse (the npm package, driving the system Chromium) on the home page
- * and a docs page of the production build, served the way `npm start` serves it (local mode).
+ * `npm run lighthouse`: Lighthouse (the npm package, driving the system Chromium) on the home page,
+ * a docs page and the changelog of the production build, served the way `npm start` serves it (local mode).
  * Prints every category's score per page and form factor, writes them as JSON
  * (dist/lighthouse-results.json, or LIGHTHOUSE_OUT), and exits 1 if any score is below 95.
  *
@@ -15,7 +15,7 @@ import { freePort } from './support/ports.ts';
 import { ROOT, startNode, stopChild } from './support/child-process.ts';
 
 const MIN_SCORE = 95;
-const PAGES = (process.env.LIGHTHOUSE_PAGES ?? '/,/docs/getting-started').split(',');
+const PAGES = (process.env.LIGHTHOUSE_PAGES ?? '/,/docs/getting-started,/changelog').split(',');
 const OUT = process.env.LIGHTHOUSE_OUT ?? path.join(ROOT, 'dist', 'lighthouse-results.json');
 const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 

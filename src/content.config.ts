@@ -52,4 +52,15 @@ const docs = defineCollection({
   }),
 });
 
-export const collections = { pages, docs };
+/** Changelog: one dated entry per notable change (/changelog, /changelog/rss.xml). */
+const changelog = defineCollection({
+  loader: glob({ pattern: '*.md', base: './src/content/changelog' }),
+  schema: z.object({
+    title: z.string(),
+    /** Summary for the index, the feed and the meta description. */
+    description: z.string().min(50).max(200),
+    date: z.coerce.date(),
+  }),
+});
+
+export const collections = { pages, docs, changelog };

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppServer, type AppServer } from '../support/app-server.ts';
 import { rawRequest } from '#scripts/support/raw-http.ts';
+import { THEME_SCRIPT } from '#lib/content/theme-script.ts';
 
 /** The build's `site` (astro.config.mjs) when SITE_URL is not set at build time. */
 const BUILD_SITE = (process.env.SITE_URL || 'http://localhost:4321').replace(/\/+$/, '');
@@ -22,6 +23,8 @@ const CONTENT_PAGES = [...LANDING_PAGES, ...DOCS.map((slug) => `/docs/${slug}`)]
 /** Astro's inline server-island loader and one fetch per island: two islands at most. */
 const MAX_INLINE_SCRIPTS = 3;
 const MAX_INLINE_SCRIPT_BYTES = 2048;
+/** The theme script in <head> (src/lib/content/theme-script.ts), the one other script allowed. */
+const MAX_THEME_SCRIPT_BYTES = 1024;
 const MAX_LANDING_COMPRESSED_BYTES = 30 * 1024;
 
 let server: AppServer;
@@ -60,8 +63,12 @@ describe.each(CONTENT_PAGES)('%s', (path) => {
     expect(html()).toContain('user-menu--loading');
   });
 
-  it('ships no JavaScript beyond the inline island loader', () => {
-    const scripts = [...html().matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+  it('ships no JavaScript beyond the inline island loader and the inline theme script', () => {
+    const all = [...html().matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    const theme = all.filter(([, , body]) => body === THEME_SCRIPT);
+    expect(theme).toHaveLength(1);
+    expect(Buffer.byteLength(THEME_SCRIPT)).toBeLessThan(MAX_THEME_SCRIPT_BYTES);
+    const scripts = all.filter(([, , body]) => body !== THEME_SCRIPT);
     expect(scripts.length).toBeGreaterThan(0);
     expect(scripts.length).toBeLessThanOrEqual(MAX_INLINE_SCRIPTS);
     for (const [, attributes] of scripts) expect(attributes).not.toMatch(/\bsrc=/);
