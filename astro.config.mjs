@@ -4,9 +4,11 @@ import node from '@astrojs/node';
 import react from '@astrojs/react';
 import mdx from '@astrojs/mdx';
 import sitemap from '@astrojs/sitemap';
+import starlight from '@astrojs/starlight';
 import auth from 'auth-astro';
 import { authAstroWithoutBuildEnv } from '#build/auth-astro-without-build-env.ts';
 import { clientBoundary } from '#build/client-boundary.ts';
+import { cspInlineHashes } from '#build/csp-inline-hashes.ts';
 import { imageEndpointOff } from '#build/image-endpoint-off.ts';
 import { localDevServer } from '#build/local-dev-server.ts';
 import { precompress } from '#build/precompress.ts';
@@ -19,6 +21,9 @@ import { precompress } from '#build/precompress.ts';
  * configuration module would also demand the server's secrets, which a build must not need.
  */
 const BUILD_SITE = (process.env.SITE_URL || 'http://localhost:4321').replace(/\/+$/, '');
+
+/** The repository's edit URL for the docs' "Edit page" links (the path of the source file follows). */
+const REPOSITORY_EDIT_URL = 'https://github.com/astro-todos/astro-todos/edit/main/';
 
 export default defineConfig({
   site: BUILD_SITE,
@@ -35,6 +40,18 @@ export default defineConfig({
     // take ids from their data instead of useId(); tests/http/todos-forms.test.ts checks the ids.
     react({ experimentalDisableStreaming: true }),
     auth({ injectEndpoints: false }),
+    // The docs: src/content/docs/docs/*.md at /docs/<slug>, prerendered, with Pagefind search,
+    // Expressive Code, a theme picker, and the site's account menu in the header.
+    starlight({
+      title: 'Astro Todos docs',
+      // Our own 404 page (src/pages/404.astro) answers every unknown address, /docs/* included.
+      disable404Route: true,
+      customCss: ['./src/styles/docs.css'],
+      // Where the sources live: "Edit page" opens src/content/docs/docs/<slug>.md there.
+      editLink: { baseUrl: REPOSITORY_EDIT_URL },
+      sidebar: [{ autogenerate: { directory: 'docs' } }],
+      components: { Header: './src/components/docs/Header.astro' },
+    }),
     mdx(),
     sitemap({
       filter: (page) => !/\/(signin|signout|todos|dev)(\/|$)/.test(new URL(page).pathname),
@@ -48,6 +65,9 @@ export default defineConfig({
     imageEndpointOff(),
     // astro dev: local mode's links follow the port served; one process owns the data directory.
     localDevServer(),
+    // Hashes what Astro's policy leaves out (Starlight's is:inline scripts, Expressive Code's
+    // style attributes); before precompress so the compressed copies carry the final policy.
+    cspInlineHashes(),
     precompress(),
   ],
   server: { port: 4321 },
