@@ -11,6 +11,7 @@ import { clientBoundary } from '#build/client-boundary.ts';
 import { cspInlineHashes } from '#build/csp-inline-hashes.ts';
 import { imageEndpointOff } from '#build/image-endpoint-off.ts';
 import { localDevServer } from '#build/local-dev-server.ts';
+import { expressiveCodeDocsOnly } from '#build/expressive-code-docs-only.ts';
 import { precompress } from '#build/precompress.ts';
 
 /**
@@ -28,6 +29,9 @@ const REPOSITORY_EDIT_URL = 'https://github.com/astro-todos/astro-todos/edit/mai
 export default defineConfig({
   site: BUILD_SITE,
   output: 'server',
+  // One URL per page, without a trailing slash (the sitemap and canonical links agree; Starlight
+  // writes its sidebar, pager and canonical links from this). /a/ is redirected to /a.
+  trailingSlash: 'never',
   adapter: node({ mode: 'standalone' }),
   // We serve Auth.js from our own route (src/pages/api/auth/[...auth].ts) so that its URLs are
   // built from SITE_URL at runtime instead of the request's Host header.
@@ -47,11 +51,15 @@ export default defineConfig({
       // Our own 404 page (src/pages/404.astro) answers every unknown address, /docs/* included.
       disable404Route: true,
       customCss: ['./src/styles/docs.css'],
+      favicon: '/favicon.svg',
       // Where the sources live: "Edit page" opens src/content/docs/docs/<slug>.md there.
       editLink: { baseUrl: REPOSITORY_EDIT_URL },
       sidebar: [{ autogenerate: { directory: 'docs' } }],
-      components: { Header: './src/components/docs/Header.astro' },
+      components: { Head: './src/components/docs/Head.astro', Header: './src/components/docs/Header.astro' },
     }),
+    // Code in the docs is coloured by Expressive Code (Starlight; its style attributes are hashed
+    // into the policy at build time by cspInlineHashes); elsewhere code blocks stay plain.
+    expressiveCodeDocsOnly(),
     mdx(),
     sitemap({
       filter: (page) => !/\/(signin|signout|todos|dev)(\/|$)/.test(new URL(page).pathname),
@@ -71,9 +79,12 @@ export default defineConfig({
     precompress(),
   ],
   server: { port: 4321 },
-  // Shiki colours code with inline styles, which the Content-Security-Policy below forbids;
-  // Prism uses classes (styled in global.css) instead.
-  markdown: { syntaxHighlight: 'prism' },
+  // Starlight turns on prefetching of every link unless told otherwise: that would add a script
+  // to every page of the site, which ships none but the island loader.
+  prefetch: false,
+  // Shiki would colour code with inline styles; the docs' code is Expressive Code's (above), and
+  // code on the site's own pages stays plain text.
+  markdown: { syntaxHighlight: false },
   // The sitemap integration writes sitemap-index.xml; crawlers that guess /sitemap.xml find it too.
   redirects: { '/sitemap.xml': '/sitemap-index.xml' },
   // src/middleware.ts refuses cross-origin writes for every content type (JSON included) against
