@@ -48,6 +48,22 @@ test('search finds a docs page by a word only its body has', async ({ page }) =>
   await expect(page).toHaveURL(/\/docs\/email-providers\/?(#.*)?$/);
 });
 
+test('the search code and index load only when search is opened', async ({ page }) => {
+  const requested: string[] = [];
+  page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+  await page.goto('/docs/configuration');
+  await page.waitForLoadState('networkidle');
+  const searchCode = (path: string) => path.startsWith('/pagefind/') || /\/_astro\/ui-core\./.test(path);
+  expect(requested.filter(searchCode)).toEqual([]);
+  await search(page, 'nodemailer');
+  await expect(
+    searchDialog(page)
+      .getByRole('link', { name: /Email providers/ })
+      .first(),
+  ).toBeVisible();
+  expect(requested.filter(searchCode).length).toBeGreaterThan(0);
+});
+
 test('code blocks are highlighted and their copy button copies the code', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.goto('/docs/api');
