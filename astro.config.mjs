@@ -55,7 +55,11 @@ export default defineConfig({
       // Where the sources live: "Edit page" opens src/content/docs/docs/<slug>.md there.
       editLink: { baseUrl: REPOSITORY_EDIT_URL },
       sidebar: [{ autogenerate: { directory: 'docs' } }],
-      components: { Head: './src/components/docs/Head.astro', Header: './src/components/docs/Header.astro' },
+      components: {
+        Head: './src/components/docs/Head.astro',
+        Header: './src/components/docs/Header.astro',
+        Search: './src/components/docs/Search.astro',
+      },
     }),
     // Code in the docs is coloured by Expressive Code (Starlight; its style attributes are hashed
     // into the policy at build time by cspInlineHashes); elsewhere code blocks stay plain.

@@ -6,8 +6,8 @@
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { z } from 'astro/zod';
-import { docsLoader } from '@astrojs/starlight/loaders';
-import { docsSchema } from '@astrojs/starlight/schema';
+import { docsLoader, i18nLoader } from '@astrojs/starlight/loaders';
+import { docsSchema, i18nSchema } from '@astrojs/starlight/schema';
 
 const action = z.object({ label: z.string(), href: z.string(), secondary: z.boolean().default(false) });
 
@@ -35,4 +35,7 @@ const docs = defineCollection({
   schema: docsSchema({ extend: z.object({ description: z.string().min(50).max(200) }) }),
 });
 
-export const collections = { pages, docs };
+/** Starlight's interface strings where ours differ from its English ones (src/content/i18n/en.json). */
+const i18n = defineCollection({ loader: i18nLoader(), schema: i18nSchema() });
+
+export const collections = { pages, docs, i18n };

@@ -98,7 +98,7 @@ test('docs pages have heading anchors, a table of contents, prev/next and an edi
   await expect(toc.getByRole('link', { name: 'Database and secrets' })).toHaveAttribute('aria-current', 'true');
   await page.evaluate(() => document.getElementById('site-and-server')!.scrollIntoView({ block: 'start' }));
   await expect(toc.getByRole('link', { name: 'Site and server' })).toHaveAttribute('aria-current', 'true');
-  await expect(page.getByRole('link', { name: /Edit page/ })).toHaveAttribute(
+  await expect(page.getByRole('link', { name: /Edit this page/ })).toHaveAttribute(
     'href',
     /\/src\/content\/docs\/docs\/configuration\.md$/,
   );
