@@ -47,7 +47,7 @@ export default defineConfig({
     // The docs: src/content/docs/docs/*.md at /docs/<slug>, prerendered, with Pagefind search,
     // Expressive Code, a theme picker, and the site's account menu in the header.
     starlight({
-      title: 'Astro Todos docs',
+      title: 'Astro Todos',
       // Our own 404 page (src/pages/404.astro) answers every unknown address, /docs/* included.
       disable404Route: true,
       customCss: ['./src/styles/docs.css'],
