@@ -47,10 +47,12 @@ function parsePolicy(text: string): Policy {
 
 const serialize = (policy: Policy) => [...policy].map(([name, values]) => [name, ...values].join(' ')).join('; ');
 
-function add(policy: Policy, directive: string, sources: Iterable<string>): void {
+/** Adds the sources `directive` lacks; returns how many. */
+function add(policy: Policy, directive: string, sources: Iterable<string>): number {
   const values = policy.get(directive) ?? [];
-  for (const source of sources) if (!values.includes(source)) values.push(source);
-  policy.set(directive, values);
+  const missing = [...new Set(sources)].filter((source) => !values.includes(source));
+  if (missing.length > 0) policy.set(directive, [...values, ...missing]);
+  return missing.length;
 }
 
 const bodies = (html: string, pattern: RegExp) => [...html.matchAll(pattern)].map((match) => match[1]!);
@@ -60,14 +62,15 @@ export function completePolicy(html: string): string {
   const meta = META.exec(html);
   if (!meta) return html;
   const policy = parsePolicy(decodeAttribute(meta[1]!));
-  add(policy, 'script-src', bodies(html, INLINE_SCRIPT).filter(Boolean).map(hash));
-  add(policy, 'style-src', bodies(html, INLINE_STYLE).filter(Boolean).map(hash));
+  let added = add(policy, 'script-src', bodies(html, INLINE_SCRIPT).filter(Boolean).map(hash));
+  added += add(policy, 'style-src', bodies(html, INLINE_STYLE).filter(Boolean).map(hash));
   const attributes = new Set(bodies(html, STYLE_ATTRIBUTE).map(decodeAttribute));
-  if (attributes.size > 0) add(policy, 'style-src-attr', ["'unsafe-hashes'", ...[...attributes].map(hash)]);
+  if (attributes.size > 0) added += add(policy, 'style-src-attr', ["'unsafe-hashes'", ...[...attributes].map(hash)]);
   if (html.includes('<site-search')) {
-    add(policy, 'script-src', ["'wasm-unsafe-eval'"]);
-    add(policy, 'worker-src', ["'self'"]);
+    added += add(policy, 'script-src', ["'wasm-unsafe-eval'"]);
+    added += add(policy, 'worker-src', ["'self'"]);
   }
+  if (added === 0) return html;
   const content = serialize(policy).replace(/&/g, '&amp;').replace(/"/g, '&quot;');
   return html.replace(META, (whole) => whole.replace(meta[1]!, () => content));
 }

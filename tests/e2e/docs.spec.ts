@@ -106,6 +106,21 @@ test('docs pages have heading anchors, a table of contents, prev/next and an edi
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Email providers');
 });
 
+test('on a phone the docs menu opens and closes by keyboard', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/docs/getting-started');
+  const menuButton = page.getByRole('button', { name: 'Menu' });
+  const sidebarLink = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Todo API' });
+  await expect(sidebarLink).toBeHidden();
+  await menuButton.focus();
+  await page.keyboard.press('Enter');
+  await expect(sidebarLink).toBeVisible();
+  // The theme picker, hidden in the phone header, is in the menu.
+  await expect(page.getByRole('combobox', { name: 'Select theme' }).last()).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(sidebarLink).toBeHidden();
+});
+
 const CSP_PAGES: [string, (page: Page) => Promise<void>][] = [
   ['the docs index', async (page) => void (await page.goto('/docs'))],
   ['a docs page with code', async (page) => void (await page.goto('/docs/api'))],
