@@ -4,11 +4,14 @@ import node from '@astrojs/node';
 import react from '@astrojs/react';
 import mdx from '@astrojs/mdx';
 import sitemap from '@astrojs/sitemap';
+import starlight from '@astrojs/starlight';
 import auth from 'auth-astro';
 import { authAstroWithoutBuildEnv } from '#build/auth-astro-without-build-env.ts';
 import { clientBoundary } from '#build/client-boundary.ts';
+import { cspInlineHashes } from '#build/csp-inline-hashes.ts';
 import { imageEndpointOff } from '#build/image-endpoint-off.ts';
 import { localDevServer } from '#build/local-dev-server.ts';
+import { expressiveCodeDocsOnly } from '#build/expressive-code-docs-only.ts';
 import { precompress } from '#build/precompress.ts';
 import { THEME_SCRIPT_HASH } from '#lib/content/theme-script.ts';
 
@@ -21,6 +24,9 @@ import { THEME_SCRIPT_HASH } from '#lib/content/theme-script.ts';
  */
 const BUILD_SITE = (process.env.SITE_URL || 'http://localhost:4321').replace(/\/+$/, '');
 
+/** The repository's edit URL for the docs' "Edit page" links (the path of the source file follows). */
+const REPOSITORY_EDIT_URL = 'https://github.com/astro-todos/astro-todos/edit/main/';
+
 export default defineConfig({
   site: BUILD_SITE,
   // Astro's cache (the content layer's data store) defaults to node_modules/.astro; worktrees that
@@ -28,6 +34,9 @@ export default defineConfig({
   // an empty changelog). Per checkout instead; .astro/ is ignored by git.
   cacheDir: './.astro/cache',
   output: 'server',
+  // One URL per page, without a trailing slash (the sitemap and canonical links agree; Starlight
+  // writes its sidebar, pager and canonical links from this). /a/ is redirected to /a.
+  trailingSlash: 'never',
   adapter: node({ mode: 'standalone' }),
   // We serve Auth.js from our own route (src/pages/api/auth/[...auth].ts) so that its URLs are
   // built from SITE_URL at runtime instead of the request's Host header.
@@ -40,6 +49,26 @@ export default defineConfig({
     // take ids from their data instead of useId(); tests/http/todos-forms.test.ts checks the ids.
     react({ experimentalDisableStreaming: true }),
     auth({ injectEndpoints: false }),
+    // The docs: src/content/docs/docs/*.md at /docs/<slug>, prerendered, with Pagefind search,
+    // Expressive Code, a theme picker, and the site's account menu in the header.
+    starlight({
+      title: 'Astro Todos',
+      // Our own 404 page (src/pages/404.astro) answers every unknown address, /docs/* included.
+      disable404Route: true,
+      customCss: ['./src/styles/docs.css'],
+      favicon: '/favicon.svg',
+      // Where the sources live: "Edit page" opens src/content/docs/docs/<slug>.md there.
+      editLink: { baseUrl: REPOSITORY_EDIT_URL },
+      sidebar: [{ autogenerate: { directory: 'docs' } }],
+      components: {
+        Head: './src/components/docs/Head.astro',
+        Header: './src/components/docs/Header.astro',
+        Search: './src/components/docs/Search.astro',
+      },
+    }),
+    // Code in the docs is coloured by Expressive Code (Starlight; its style attributes are hashed
+    // into the policy at build time by cspInlineHashes); elsewhere code blocks stay plain.
+    expressiveCodeDocsOnly(),
     mdx(),
     sitemap({
       filter: (page) => !/\/(signin|signout|todos|dev)(\/|$)/.test(new URL(page).pathname),
@@ -53,12 +82,18 @@ export default defineConfig({
     imageEndpointOff(),
     // astro dev: local mode's links follow the port served; one process owns the data directory.
     localDevServer(),
+    // Hashes what Astro's policy leaves out (Starlight's is:inline scripts, Expressive Code's
+    // style attributes); before precompress so the compressed copies carry the final policy.
+    cspInlineHashes(),
     precompress(),
   ],
   server: { port: 4321 },
-  // Shiki colours code with inline styles, which the Content-Security-Policy below forbids;
-  // Prism uses classes (styled in global.css) instead.
-  markdown: { syntaxHighlight: 'prism' },
+  // Starlight turns on prefetching of every link unless told otherwise: that would add a script
+  // to every page of the site, which ships none but the island loader.
+  prefetch: false,
+  // Shiki would colour code with inline styles; the docs' code is Expressive Code's (above), and
+  // code on the site's own pages stays plain text.
+  markdown: { syntaxHighlight: false },
   // The sitemap integration writes sitemap-index.xml; crawlers that guess /sitemap.xml find it too.
   redirects: { '/sitemap.xml': '/sitemap-index.xml' },
   // src/middleware.ts refuses cross-origin writes for every content type (JSON included) against

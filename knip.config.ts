@@ -19,6 +19,9 @@ const config: KnipConfig = {
   ignoreDependencies: [
     // Loaded by name at run time: pino's pretty transport (`npm run dev`'s log output).
     'pino-pretty',
+    // Starlight's search UI, installed with @astrojs/starlight; our copy of its Search component
+    // (src/components/docs/Search.astro) imports it the same way.
+    '@pagefind/default-ui',
   ],
   ignoreIssues: {
     // The store takes the whole module as its default API (`api: TodoApi = client`), a use knip

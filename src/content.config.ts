@@ -6,6 +6,8 @@
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { z } from 'astro/zod';
+import { docsLoader, i18nLoader } from '@astrojs/starlight/loaders';
+import { docsSchema, i18nSchema } from '@astrojs/starlight/schema';
 
 const action = z.object({ label: z.string(), href: z.string(), secondary: z.boolean().default(false) });
 
@@ -42,14 +44,13 @@ const pages = defineCollection({
   }),
 });
 
+/**
+ * The documentation, rendered by Starlight (astro.config.mjs): files under src/content/docs/docs
+ * become /docs/<slug>; `sidebar.order` sets the reading order of the sidebar and prev/next links.
+ */
 const docs = defineCollection({
-  loader: glob({ pattern: '*.{md,mdx}', base: './src/content/docs' }),
-  schema: z.object({
-    title: z.string(),
-    description: z.string().min(50).max(200),
-    /** Position in the docs navigation (ascending). */
-    order: z.number().int(),
-  }),
+  loader: docsLoader(),
+  schema: docsSchema({ extend: z.object({ description: z.string().min(50).max(200) }) }),
 });
 
 /** Changelog: one dated entry per notable change (/changelog, /changelog/rss.xml). */
@@ -63,4 +64,7 @@ const changelog = defineCollection({
   }),
 });
 
-export const collections = { pages, docs, changelog };
+/** Starlight's interface strings where ours differ from its English ones (src/content/i18n/en.json). */
+const i18n = defineCollection({ loader: i18nLoader(), schema: i18nSchema() });
+
+export const collections = { pages, docs, changelog, i18n };

@@ -1,8 +1,10 @@
 /**
  * The content pages of the production build (local mode): every page in the sitemap is
- * prerendered HTML with its head tags and the account-menu island, ships no JavaScript beyond
- * Astro's inline island loader, and stays within its size budget.
+ * prerendered HTML with its head tags and the account-menu island; the site's own pages ship no
+ * JavaScript beyond Astro's inline island loader, the docs (Starlight) stay within their
+ * JavaScript budget until search is opened, and the landing page within its size budget.
  */
+import { brotliCompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppServer, type AppServer } from '../support/app-server.ts';
 import { rawRequest } from '#scripts/support/raw-http.ts';
@@ -10,7 +12,7 @@ import { THEME_SCRIPT } from '#lib/content/theme-script.ts';
 
 /** The build's `site` (astro.config.mjs) when SITE_URL is not set at build time. */
 const BUILD_SITE = (process.env.SITE_URL || 'http://localhost:4321').replace(/\/+$/, '');
-const LANDING_PAGES = ['/', '/features', '/pricing', '/about', '/docs'];
+const LANDING_PAGES = ['/', '/features', '/pricing', '/about'];
 const DOCS = [
   'getting-started',
   'configuration',
@@ -18,14 +20,18 @@ const DOCS = [
   'deploying-with-neon',
   'security-model',
   'architecture',
+  'api',
 ];
-const CONTENT_PAGES = [...LANDING_PAGES, ...DOCS.map((slug) => `/docs/${slug}`)];
+const DOCS_PAGES = ['/docs', ...DOCS.map((slug) => `/docs/${slug}`)];
+const CONTENT_PAGES = [...LANDING_PAGES, ...DOCS_PAGES];
 /** Astro's inline server-island loader and one fetch per island: two islands at most. */
 const MAX_INLINE_SCRIPTS = 3;
 const MAX_INLINE_SCRIPT_BYTES = 2048;
 /** The theme script in <head> (src/lib/content/theme-script.ts), the one other script allowed. */
 const MAX_THEME_SCRIPT_BYTES = 1024;
 const MAX_LANDING_COMPRESSED_BYTES = 30 * 1024;
+/** The docs' JavaScript until the reader opens search (issue #12's budget), brotli. */
+const MAX_DOCS_SCRIPT_BROTLI_BYTES = 25 * 1024;
 
 let server: AppServer;
 const pages = new Map<string, string>();
@@ -55,13 +61,17 @@ describe.each(CONTENT_PAGES)('%s', (path) => {
     expect(meta(html(), 'property', 'og:title')).toBeTruthy();
     expect(meta(html(), 'property', 'og:description')).toBe(meta(html(), 'name', 'description'));
     expect(meta(html(), 'property', 'og:image')).toMatch(new RegExp(`^${BUILD_SITE}/_astro/og-image\\.[\\w-]+\\.png$`));
-    expect(html()).toContain('<link rel="icon" type="image/svg+xml" href="/favicon.svg">');
+    expect(html()).toMatch(/<link rel="(shortcut )?icon"[^>]* href="\/favicon.svg"/);
   });
 
   it('carries the UserMenu server island', () => {
     expect(html()).toMatch(/fetch\("\/_server-islands\/UserMenu\?/);
     expect(html()).toContain('user-menu--loading');
   });
+});
+
+describe.each(LANDING_PAGES)('%s', (path) => {
+  const html = () => pages.get(path)!;
 
   it('ships no JavaScript beyond the inline island loader and the inline theme script', () => {
     const all = [...html().matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
@@ -78,10 +88,37 @@ describe.each(CONTENT_PAGES)('%s', (path) => {
   });
 });
 
+/** The static imports of a minified module (`import"./a.js"`, `from"./b.js"`); not `import()`. */
+const staticImports = (code: string) =>
+  [...code.matchAll(/(?:\bfrom|\bimport)\s*["']([^"']+\.js)["']/g)].map((match) => match[1]!);
+
+/** Every script a page runs on load (inline, src= and what they import statically), by URL. */
+async function scriptsOnLoad(html: string): Promise<Map<string, string>> {
+  const scripts = new Map<string, string>();
+  const pending: string[] = [];
+  for (const [, attributes, body] of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)) {
+    const src = /\bsrc="([^"]+)"/.exec(attributes!)?.[1];
+    if (src) pending.push(src);
+    else if (!/type="application\/(ld\+)?json"/.test(attributes!) && body) {
+      scripts.set(`inline:${scripts.size}`, body);
+      pending.push(...staticImports(body).map((url) => new URL(url, 'http://x/').pathname));
+    }
+  }
+  while (pending.length > 0) {
+    const url = pending.pop()!;
+    if (scripts.has(url)) continue;
+    const response = await rawRequest(`${server.url}${url}`);
+    expect(response.status, url).toBe(200);
+    scripts.set(url, response.text());
+    pending.push(...staticImports(response.text()).map((spec) => new URL(spec, `http://x${url}`).pathname));
+  }
+  return scripts;
+}
+
 describe('docs pages', () => {
   it.each(DOCS)('/docs/%s has a table of contents whose links reach its headings', (slug) => {
     const html = pages.get(`/docs/${slug}`)!;
-    const toc = /<nav class="toc"[\s\S]*?<\/nav>/.exec(html)?.[0];
+    const toc = /<starlight-toc[\s\S]*?<\/starlight-toc>/.exec(html)?.[0];
     expect(toc).toBeTruthy();
     const targets = [...toc!.matchAll(/href="#([^"]+)"/g)].map((match) => match[1]);
     expect(targets.length).toBeGreaterThanOrEqual(2);
@@ -94,6 +131,17 @@ describe('docs pages', () => {
       expect(pages.get('/docs/architecture')).toContain(`href="/docs/${slug}"`);
     }
     expect(pages.get('/docs/architecture')).toMatch(/href="\/docs\/architecture" aria-current="page"/);
+  });
+
+  it.each(DOCS_PAGES)('%s loads under 25 KB of JavaScript (brotli) until search is opened', async (path) => {
+    const scripts = await scriptsOnLoad(pages.get(path)!);
+    expect(
+      [...scripts.keys()].some((url) => url.includes('pagefind')),
+      'no search code before search',
+    ).toBe(false);
+    const total = [...scripts.values()].reduce((sum, code) => sum + brotliCompressSync(code).length, 0);
+    console.info(`${path}: ${scripts.size} scripts, ${total} bytes brotli`);
+    expect(total).toBeLessThan(MAX_DOCS_SCRIPT_BROTLI_BYTES);
   });
 });
 

@@ -34,8 +34,8 @@ const GUIDES: Array<[string, string]> = [
   ['README Deploying', section('## Deploying')],
   ['README Startup and shutdown', section('### Startup and shutdown')],
   ['README Admin commands', section('### Admin commands')],
-  ['docs/getting-started.md', read('src/content/docs/getting-started.md')],
-  ['docs/configuration.md', read('src/content/docs/configuration.md')],
+  ['docs/getting-started.md', read('src/content/docs/docs/getting-started.md')],
+  ['docs/configuration.md', read('src/content/docs/docs/configuration.md')],
 ];
 
 const major = (range: string) => Number(/(\d+)/.exec(range)![1]);
@@ -46,7 +46,7 @@ describe('the Node version a newcomer needs', () => {
   it('README names one minimum, and package.json engines says the same', () => {
     expect(named).toBeDefined();
     expect(pkg.engines.node).toBe(`>=${named}`);
-    expect(read('src/content/docs/getting-started.md')).toContain(`Node.js ${named} or newer`);
+    expect(read('src/content/docs/docs/getting-started.md')).toContain(`Node.js ${named} or newer`);
   });
 
   it('the Node the scripts run on (the node dev dependency) is the Dockerfile image', () => {
