@@ -83,7 +83,9 @@ describe('/pricing', () => {
   it('answers frequent questions', () => {
     expect(html).toMatch(/<h2 id="faq-title"[^>]*>Frequently asked questions<\/h2>/);
     const questions = [
-      ...html.matchAll(/<details class="faq__item[^"]*"[^>]*>\s*<summary[^>]*>([^<]+)<\/summary>\s*<p[^>]*>([^<]+)<\/p>/g),
+      ...html.matchAll(
+        /<details class="faq__item[^"]*"[^>]*>\s*<summary[^>]*>([^<]+)<\/summary>\s*<p[^>]*>([^<]+)<\/p>/g,
+      ),
     ];
     expect(questions.length).toBeGreaterThanOrEqual(4);
     for (const [, question, answer] of questions) {
