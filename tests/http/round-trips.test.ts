@@ -153,3 +153,74 @@ describe('database round trips per request', () => {
     expect(await roundTrips(path, init, status)).toBe(expected);
   });
 });
+
+describe('the single statement decides the session (Postgres through the Neon driver)', () => {
+  async function sessionFor(token: string, expires: string): Promise<void> {
+    await database.query(
+      `INSERT INTO sessions ("userId", "sessionToken", expires)
+       SELECT id, $1, now() + $2::interval FROM users WHERE email = 'rt@example.com'`,
+      [hashSessionToken(token), expires],
+    );
+  }
+  const stored = async (token: string) =>
+    (await database.query('SELECT 1 FROM sessions WHERE "sessionToken" = $1', [hashSessionToken(token)])).rows.length;
+  const as = (token: string, init: RequestInit = {}): RequestInit => ({
+    ...init,
+    redirect: 'manual',
+    headers: { ...(init.headers as Record<string, string>), cookie: `authjs.session-token=${token}` },
+  });
+
+  it('an expired session: 401 from the API, in one round trip that deletes the row and clears the cookie', async () => {
+    await sessionFor('expired-api', '-1 minute');
+    const before = proxy.messagesFromClients();
+    const response = await fetch(
+      `${server.url}/api/todos/${todoId}`,
+      as('expired-api', json('PATCH', { completed: true })),
+    );
+    expect(response.status).toBe(401);
+    expect(response.headers.getSetCookie()).toContainEqual(
+      expect.stringMatching(/^authjs\.session-token=deleted;.*Expires=Thu, 01 Jan 1970/i),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(proxy.messagesFromClients() - before).toBe(1);
+    expect(await stored('expired-api')).toBe(0);
+  });
+
+  it('an expired session: the sign-in redirect from /todos, and the row is gone', async () => {
+    await sessionFor('expired-page', '-1 minute');
+    const response = await fetch(`${server.url}/todos`, as('expired-page'));
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toMatch(/^\/signin\?callbackUrl=%2Ftodos/);
+    expect(await stored('expired-page')).toBe(0);
+  });
+
+  it('a revoked session: 401 from the API and the sign-in redirect from /account', async () => {
+    await sessionFor('revoked', '1 day');
+    await database.query('DELETE FROM sessions WHERE "sessionToken" = $1', [hashSessionToken('revoked')]);
+    expect((await fetch(`${server.url}/api/todos`, as('revoked'))).status).toBe(401);
+    const page = await fetch(`${server.url}/account`, as('revoked'));
+    expect(page.status).toBe(303);
+    expect(page.headers.get('location')).toMatch(/^\/signin/);
+  });
+
+  it('a session due for extension is extended once, in the same round trip, and the cookie re-sent once', async () => {
+    await sessionFor('due', '28 days'); // last extended two days ago
+    const first = await fetch(`${server.url}/api/todos`, as('due'));
+    expect(first.status).toBe(200);
+    const cookie = first.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^authjs\.session-token=due;/);
+    const expires = new Date(/Expires=([^;]+)/i.exec(cookie)![1]!).getTime();
+    expect(Math.abs(expires - (Date.now() + 30 * 24 * 3600 * 1000))).toBeLessThan(60_000);
+    const { rows } = await database.query<{ expires: Date }>('SELECT expires FROM sessions WHERE "sessionToken" = $1', [
+      hashSessionToken('due'),
+    ]);
+    expect(Math.abs(new Date(rows[0]!.expires).getTime() - expires)).toBeLessThan(2000);
+
+    const before = proxy.messagesFromClients();
+    const second = await fetch(`${server.url}/api/todos`, as('due'));
+    expect(second.status).toBe(200);
+    expect(second.headers.get('set-cookie')).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(proxy.messagesFromClients() - before).toBe(1);
+  });
+});
