@@ -74,7 +74,7 @@ export function printTable(rows: Row[], budgets: Record<keyof typeof BUDGETS, nu
       const share = row.reqPerSec / astro.reqPerSec;
       check(
         share >= floor,
-        `${row.route} ≥ ${floor * 100}% of Astro alone ${at}: ${Math.round(share * 100)}% (${Math.round(row.reqPerSec).toLocaleString('en')} vs ${Math.round(astro.reqPerSec).toLocaleString('en')}/s)`,
+        `${row.route} ≥ ${Math.round(floor * 100)}% of Astro alone ${at}: ${Math.round(share * 100)}% (${Math.round(row.reqPerSec).toLocaleString('en')} vs ${Math.round(astro.reqPerSec).toLocaleString('en')}/s)`,
       );
     }
   }
