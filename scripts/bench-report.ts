@@ -1,5 +1,5 @@
 /** The bench's one table: each route with its limit's ratio, then the byte budgets and floors. */
-import { BUDGETS, FLOORS } from './bench-budgets.ts';
+import { ASTRO_ALONE_ROUTE, BUDGETS, FLOORS } from './bench-budgets.ts';
 
 export interface Row {
   route: string;
@@ -64,11 +64,19 @@ export function printTable(rows: Row[], budgets: Record<keyof typeof BUDGETS, nu
         ratio >= FLOORS.anonymousIslandVsBare,
         `anonymous island ≥ ${FLOORS.anonymousIslandVsBare * 100}% of bare server ${at}: ${Math.round(ratio * 100)}%`,
       );
-    if (row.route.startsWith('PATCH /') && ratio !== undefined)
+    const astro = rows.find((other) => other.route === ASTRO_ALONE_ROUTE && other.connections === row.connections);
+    const floor = /^(PATCH \/|POST \/api\/todos$|island, signed in$)/.test(row.route)
+      ? FLOORS.signedInApiVsAstro
+      : row.route.startsWith('GET /todos')
+        ? FLOORS.todosPageVsAstro
+        : undefined;
+    if (astro && floor !== undefined) {
+      const share = row.reqPerSec / astro.reqPerSec;
       check(
-        ratio >= FLOORS.patchVsPgbench,
-        `PATCH ≥ ${FLOORS.patchVsPgbench * 100}% of pgbench ${at}: ${Math.round(ratio * 100)}%`,
+        share >= floor,
+        `${row.route} ≥ ${Math.round(floor * 100)}% of Astro alone ${at}: ${Math.round(share * 100)}% (${Math.round(row.reqPerSec).toLocaleString('en')} vs ${Math.round(astro.reqPerSec).toLocaleString('en')}/s)`,
       );
+    }
   }
   for (const row of rows) {
     if (!row.pathLimit) continue;

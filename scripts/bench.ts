@@ -34,7 +34,7 @@ import { BUDGETS, FLOORS, measureLandingBytes, measurePageScripts } from './benc
 import { measureLogCost } from './bench-log.ts';
 import { printTable, type Row } from './bench-report.ts';
 import { seedBenchData, SEED, sessionToken, todoId } from './bench-seed.ts';
-import { capturePatchStatements, pgbenchScript, type PatchStatements } from './bench-statements.ts';
+import { capturePatchStatements, patchParams, pgbenchScript, type PatchStatements } from './bench-statements.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '10,50').split(',').map(Number);
@@ -236,8 +236,10 @@ async function driverLimit(
       while (performance.now() < end) {
         const user = 1 + (turn++ % SEED.activeUsers);
         const started = performance.now();
-        await database.query(statements.sessionRead, [hashSessionToken(sessionToken(user))]);
-        await database.query(statements.update, [todoId(user, turn % SEED.todosPerUser), user, null, turn % 2 === 0]);
+        await database.query(
+          statements.patch,
+          patchParams(hashSessionToken(sessionToken(user)), todoId(user, turn % SEED.todosPerUser), turn % 2 === 0),
+        );
         latencies.push(performance.now() - started);
       }
     }),
@@ -343,7 +345,7 @@ async function main() {
     todoId: todoId(1, 0),
   });
   await stopChild(capture);
-  console.log(`[bench] PATCH statements captured from the build:\n${statements.sessionRead}\n${statements.update}`);
+  console.log(`[bench] PATCH statement captured from the build:\n${statements.patch}`);
 
   const landing = await rawRequest(`${appUrl}/`, ACCEPT);
   const islandPath = /\/_server-islands\/UserMenu\?[^"]+/.exec(landing.text())![0].replaceAll('&amp;', '&');

@@ -9,8 +9,12 @@ interface SessionUser {
 
 declare namespace App {
   interface Locals {
-    /** Set by the middleware once per request; null when there is no valid session. */
-    session: { user: SessionUser; expires: string } | null;
+    /**
+     * The request's session, read on first call (one statement, none without a cookie) and kept for
+     * the request; null when there is no valid session. Routes that read or write the user's data
+     * don't call it: their own statement checks the session (src/lib/auth/session-owner.server.ts).
+     */
+    session: () => Promise<{ user: SessionUser; expires: string } | null>;
     /** Set before rewriting to the 429 page: seconds until the limit resets. */
     retryAfterSeconds?: number;
   }

@@ -1,11 +1,14 @@
 /**
  * Runs for every on-demand request (not for prerendered files):
  * 1. refuses methods pages don't take, and cross-origin state changes (forms and JSON alike),
- * 2. reads the session at most once, and not at all without a session cookie (no database query),
+ * 2. offers `locals.session()`: the session, read only when a route asks (at most once, and not at
+ *    all without a session cookie). Routes that read or write the user's data never ask: their
+ *    own statement checks the session (one database round trip, src/lib/auth/session-owner.server.ts),
  * 3. adds security headers (server-island fragments get a policy of their own).
  */
 import { defineMiddleware } from 'astro:middleware';
 import { readSession } from '#lib/auth/session.server.ts';
+import { db } from '#lib/db/index.server.ts';
 import { isDatabaseUnavailable } from '#lib/db/errors.server.ts';
 import { unavailableResponse } from '#lib/http/unavailable.server.ts';
 import { isCrossSiteWrite } from '#lib/http/origin.server.ts';
@@ -15,7 +18,8 @@ import { ISLAND_PREFIX } from '#lib/http/server-islands.ts';
 const PAGE_METHODS = new Set(['GET', 'HEAD', 'POST']);
 
 export const onRequest = defineMiddleware(async (context, next) => {
-  context.locals.session = null;
+  let session: ReturnType<App.Locals['session']> | undefined;
+  context.locals.session = () => (session ??= readSession(db, context.cookies));
   if (context.isPrerendered) return next();
 
   // Pages render for any method; outside the JSON API only GET, HEAD and (form) POST mean anything.
@@ -43,7 +47,6 @@ export const onRequest = defineMiddleware(async (context, next) => {
   // A database outage answers 503 (friendly page, or JSON for the API) and never signs anyone out.
   let response: Response;
   try {
-    context.locals.session = await readSession(context.cookies);
     response = await next();
   } catch (error) {
     if (!isDatabaseUnavailable(error)) throw error;

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { appCookieOptions } from '#lib/auth/app-cookies.server.ts';
 import { isDatabaseUnavailable } from '#lib/db/errors.server.ts';
 import type { Queryable } from '#lib/db/index.server.ts';
+import type { Owner } from '#lib/auth/session-owner.server.ts';
 import { HttpError, readBodyText } from '#lib/http/api.server.ts';
 import { log } from '#lib/log/log.server.ts';
 import {
@@ -133,14 +134,23 @@ function optionalContent(form: URLSearchParams, editId?: number): string | null 
   throw new FormRefusal('invalid', editId);
 }
 
-/** Applies one form action for `userId`. Resolves when done; throws FormRefusal when refused. */
-async function apply(database: Queryable, userId: number, action: FormAction, form: URLSearchParams): Promise<void> {
+/** The statement found no live session: the person is sent to sign in. */
+class SignedOut extends Error {}
+
+/** A query's result, or SignedOut when it had no owner. */
+function owned<T>(result: T | null): T {
+  if (result === null) throw new SignedOut();
+  return result;
+}
+
+/** Applies one form action as `owner`. Resolves when done; throws FormRefusal when refused. */
+async function apply(database: Queryable, owner: Owner, action: FormAction, form: URLSearchParams): Promise<void> {
   switch (action) {
     case 'add': {
       const content = optionalContent(form);
       if (content === null) return; // TodoMVC: an empty todo is simply not added
       try {
-        await createTodo(database, userId, content);
+        owned(await createTodo(database, owner, content));
       } catch (error) {
         if (error instanceof TodoLimitError) throw new FormRefusal('limit', undefined, content);
         throw error;
@@ -149,7 +159,7 @@ async function apply(database: Queryable, userId: number, action: FormAction, fo
     }
     case 'toggle': {
       const id = requireId(form);
-      if (!(await updateTodo(database, userId, id, { completed: requireCompleted(form) }))) {
+      if (!owned(await updateTodo(database, owner, id, { completed: requireCompleted(form) })).todo) {
         throw new FormRefusal('not_found');
       }
       return;
@@ -158,20 +168,21 @@ async function apply(database: Queryable, userId: number, action: FormAction, fo
       const id = requireId(form);
       const content = optionalContent(form, id);
       // Saving empty text deletes the todo, as in the app.
-      const done =
-        content === null ? await deleteTodo(database, userId, id) : await updateTodo(database, userId, id, { content });
+      const done = owned(
+        content === null ? await deleteTodo(database, owner, id) : await updateTodo(database, owner, id, { content }),
+      ).todo;
       if (!done) throw new FormRefusal('not_found');
       return;
     }
     case 'delete': {
-      if (!(await deleteTodo(database, userId, requireId(form)))) throw new FormRefusal('not_found');
+      if (!owned(await deleteTodo(database, owner, requireId(form))).todo) throw new FormRefusal('not_found');
       return;
     }
     case 'clear-completed':
-      await clearCompleted(database, userId);
+      owned(await clearCompleted(database, owner));
       return;
     case 'complete-all':
-      await setAllCompleted(database, userId, requireCompleted(form));
+      owned(await setAllCompleted(database, owner, requireCompleted(form)));
       return;
   }
 }
@@ -195,20 +206,25 @@ export interface FormOutcome {
   refusedText?: RefusedText;
 }
 
-/** Handles a posted todo form. */
+/**
+ * Handles a posted todo form as `owner` (the session check is part of the action's statement);
+ * null when there is no live session (the caller sends the browser to sign in). An empty add and a
+ * refusal before any statement ran leave `owner.session` undefined: the caller checks it then.
+ */
 export async function handleTodoForm(
   database: Queryable,
-  userId: number,
+  owner: Owner,
   action: FormAction,
   request: Request,
-): Promise<FormOutcome> {
+): Promise<FormOutcome | null> {
   let filter: TodoFilter = 'all';
   try {
     const form = await readForm(request);
     filter = parseFilter(form.get('filter'));
-    await apply(database, userId, action, form);
+    await apply(database, owner, action, form);
     return { location: todosPath(filter) };
   } catch (error) {
+    if (error instanceof SignedOut) return null;
     if (error instanceof FormRefusal) {
       const location = todosPath(filter, {
         ...(error.editId ? { edit: String(error.editId) } : {}),

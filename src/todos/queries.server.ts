@@ -1,9 +1,13 @@
 /**
- * Todo data access. Every statement carries the owner in its WHERE clause: authorization is part
- * of the query that reads or writes, never a separate earlier check. Zero rows means "not yours or
- * not there", which callers answer with 404 either way.
+ * Todo data access. Every statement starts with its owner (`me`, see
+ * src/lib/auth/session-owner.server.ts: for a request, the session check itself) and joins it into
+ * the read or write: authorization is part of the query, never a separate earlier check, and a
+ * signed-in request makes one database round trip. Each function returns null when there is no
+ * owner (no live session: 401); otherwise zero todos means "not yours or not there" (404 either way).
+ * Pass a user id instead of an Owner for internal jobs and tests.
  */
 import type { Queryable } from '#lib/db/index.server.ts';
+import { ownerById, param, type MeColumns, type Owner } from '#lib/auth/session-owner.server.ts';
 import { TODO_LIMIT, type Todo, type UpdateTodo } from './schema.server.ts';
 
 /** The user already has TODO_LIMIT todos; nothing was stored. */
@@ -42,76 +46,168 @@ function toTodo(row: TodoRow): Todo {
   };
 }
 
-/** The user's todos, oldest first. */
-export async function listTodos(database: Queryable, userId: number): Promise<Todo[]> {
-  const { rows } = await database.query<TodoRow>(
-    `SELECT ${COLUMNS} FROM todos WHERE user_id = $1 ORDER BY created_at, id`,
-    [userId],
-  );
-  return rows.map(toTodo);
+type OwnerOrId = Owner | number;
+const asOwner = (owner: OwnerOrId): Owner => (typeof owner === 'number' ? ownerById(owner) : owner);
+
+/** A todo row joined to `me`: the todo columns are null when the statement matched no todo. */
+type JoinedRow = MeColumns & { [K in keyof TodoRow]: TodoRow[K] | null };
+
+const hasTodo = (row: JoinedRow): row is MeColumns & TodoRow => row.id !== null;
+
+/**
+ * Runs `WITH <owner><tail>` (the tail, `, more AS (…) SELECT …` or ` SELECT …`, numbers its parameters after the owner's, see `param`) and
+ * tells the owner what `me` held. Null when there was no owner row.
+ */
+async function ownerStatement<R extends MeColumns>(
+  database: Queryable,
+  owner: Owner,
+  tail: string,
+  params: unknown[],
+): Promise<R[] | null> {
+  const { rows } = await database.query<R>(`WITH ${owner.cte}${tail}`, [...owner.params, ...params]);
+  owner.seen(rows[0]);
+  return rows.length > 0 ? rows : null;
 }
 
-/** Adds a todo; throws TodoLimitError when the user already has TODO_LIMIT (checked atomically). */
-export async function createTodo(database: Queryable, userId: number, content: string): Promise<Todo> {
+/** The owner's todos, oldest first (null: no owner). */
+export function listTodos(database: Queryable, owner: Owner): Promise<Todo[] | null>;
+export function listTodos(database: Queryable, userId: number): Promise<Todo[]>;
+export async function listTodos(database: Queryable, ownerOrId: OwnerOrId): Promise<Todo[] | null> {
+  const rows = await ownerStatement<JoinedRow>(
+    database,
+    asOwner(ownerOrId),
+    ` SELECT me.*, t.id, t.content, t.completed, t.created_at
+        FROM me LEFT JOIN todos t ON t.user_id = me.session_user_id
+       ORDER BY t.created_at, t.id`,
+    [],
+  );
+  return rows && rows.filter(hasTodo).map(toTodo);
+}
+
+/** Adds a todo (null: no owner); throws TodoLimitError when the user already has TODO_LIMIT (checked atomically). */
+export function createTodo(database: Queryable, owner: Owner, content: string): Promise<Todo | null>;
+export function createTodo(database: Queryable, userId: number, content: string): Promise<Todo>;
+export async function createTodo(database: Queryable, ownerOrId: OwnerOrId, content: string): Promise<Todo | null> {
+  const owner = asOwner(ownerOrId);
   try {
-    const { rows } = await database.query<TodoRow>(
-      `INSERT INTO todos (user_id, content) VALUES ($1, $2) RETURNING ${COLUMNS}`,
-      [userId, content],
+    const rows = await ownerStatement<JoinedRow>(
+      database,
+      owner,
+      `, created AS (
+         INSERT INTO todos (user_id, content) SELECT session_user_id, ${param(owner, 1)} FROM me RETURNING ${COLUMNS}
+       )
+       SELECT me.*, created.* FROM me LEFT JOIN created ON true`,
+      [content],
     );
-    return toTodo(rows[0]!);
+    return rows && rows.filter(hasTodo).map(toTodo)[0]!;
   } catch (error) {
     if (isLimitViolation(error)) throw new TodoLimitError();
     throw error;
   }
 }
 
-/** Sets the given fields (explicit values, not a toggle); null when the todo isn't the user's. */
+/** The result for one todo: null without an owner, `{ todo: null }` when it isn't the owner's. */
+export type OneTodo<T> = { todo: T | null } | null;
+
+/** Sets the given fields (explicit values, not a toggle); by user id: the todo, or null when it isn't theirs. */
+export function updateTodo(database: Queryable, owner: Owner, id: number, patch: UpdateTodo): Promise<OneTodo<Todo>>;
+export function updateTodo(database: Queryable, userId: number, id: number, patch: UpdateTodo): Promise<Todo | null>;
 export async function updateTodo(
   database: Queryable,
-  userId: number,
+  ownerOrId: OwnerOrId,
   id: number,
   patch: UpdateTodo,
-): Promise<Todo | null> {
-  const { rows } = await database.query<TodoRow>(
-    `UPDATE todos
-        SET content = COALESCE($3, content),
-            completed = COALESCE($4, completed),
-            updated_at = now()
-      WHERE id = $1 AND user_id = $2
-      RETURNING ${COLUMNS}`,
-    [id, userId, patch.content ?? null, patch.completed ?? null],
-  );
-  return rows[0] ? toTodo(rows[0]) : null;
-}
-
-/** Deletes the todo if it is the user's; false when there was nothing of theirs to delete. */
-export async function deleteTodo(database: Queryable, userId: number, id: number): Promise<boolean> {
-  const { rowCount } = await database.query('DELETE FROM todos WHERE id = $1 AND user_id = $2', [id, userId]);
-  return rowCount > 0;
-}
-
-/** Sets every todo of the user to `completed` in one statement; returns the whole list, oldest first. */
-export async function setAllCompleted(database: Queryable, userId: number, completed: boolean): Promise<Todo[]> {
-  // Rows already in that state are returned unchanged rather than rewritten (no updated_at churn).
-  const { rows } = await database.query<TodoRow>(
-    `WITH changed AS (
-       UPDATE todos SET completed = $2, updated_at = now()
-        WHERE user_id = $1 AND completed <> $2
+): Promise<OneTodo<Todo> | Todo | null> {
+  if (typeof ownerOrId === 'number') return (await updateTodo(database, ownerById(ownerOrId), id, patch))!.todo;
+  const owner = ownerOrId;
+  const p = (i: number) => param(owner, i);
+  const rows = await ownerStatement<JoinedRow>(
+    database,
+    owner,
+    `, changed AS (
+       UPDATE todos
+          SET content = COALESCE(${p(2)}, content),
+              completed = COALESCE(${p(3)}, completed),
+              updated_at = now()
+        WHERE id = ${p(1)} AND user_id = (SELECT session_user_id FROM me)
         RETURNING ${COLUMNS}
      )
-     SELECT ${COLUMNS} FROM changed
-     UNION ALL
-     SELECT ${COLUMNS} FROM todos WHERE user_id = $1 AND completed = $2`,
-    [userId, completed],
+     SELECT me.*, changed.* FROM me LEFT JOIN changed ON true`,
+    [id, patch.content ?? null, patch.completed ?? null],
   );
-  return rows.sort(byAge).map(toTodo);
+  return rows && { todo: rows.filter(hasTodo).map(toTodo)[0] ?? null };
 }
 
-/** Deletes the user's completed todos in one statement; returns the ids it deleted. */
-export async function clearCompleted(database: Queryable, userId: number): Promise<number[]> {
-  const { rows } = await database.query<{ id: number }>(
-    'DELETE FROM todos WHERE user_id = $1 AND completed RETURNING id',
-    [userId],
+/** Deletes the todo if it is the owner's; `{ todo: true }` (by user id: true) when it did. */
+export function deleteTodo(database: Queryable, owner: Owner, id: number): Promise<OneTodo<true>>;
+export function deleteTodo(database: Queryable, userId: number, id: number): Promise<boolean>;
+export async function deleteTodo(
+  database: Queryable,
+  ownerOrId: OwnerOrId,
+  id: number,
+): Promise<OneTodo<true> | boolean> {
+  if (typeof ownerOrId === 'number') return (await deleteTodo(database, ownerById(ownerOrId), id))!.todo === true;
+  const owner = ownerOrId;
+  const rows = await ownerStatement<JoinedRow>(
+    database,
+    owner,
+    `, deleted AS (
+       DELETE FROM todos WHERE id = ${param(owner, 1)} AND user_id = (SELECT session_user_id FROM me) RETURNING id
+     )
+     SELECT me.*, deleted.id FROM me LEFT JOIN deleted ON true`,
+    [id],
   );
-  return rows.map((row) => row.id).sort((a, b) => a - b);
+  return rows && { todo: rows.some(hasTodo) ? true : null };
+}
+
+/** Sets every todo of the owner to `completed` in one statement; returns the whole list, oldest first. */
+export function setAllCompleted(database: Queryable, owner: Owner, completed: boolean): Promise<Todo[] | null>;
+export function setAllCompleted(database: Queryable, userId: number, completed: boolean): Promise<Todo[]>;
+export async function setAllCompleted(
+  database: Queryable,
+  ownerOrId: OwnerOrId,
+  completed: boolean,
+): Promise<Todo[] | null> {
+  const owner = asOwner(ownerOrId);
+  const c = param(owner, 1);
+  // Rows already in that state are returned unchanged rather than rewritten (no updated_at churn).
+  const rows = await ownerStatement<JoinedRow>(
+    database,
+    owner,
+    `, changed AS (
+       UPDATE todos SET completed = ${c}::boolean, updated_at = now()
+        WHERE user_id = (SELECT session_user_id FROM me) AND completed <> ${c}::boolean
+        RETURNING ${COLUMNS}
+     ),
+     all_todos AS (
+       SELECT ${COLUMNS} FROM changed
+       UNION ALL
+       SELECT ${COLUMNS} FROM todos WHERE user_id = (SELECT session_user_id FROM me) AND completed = ${c}::boolean
+     )
+     SELECT me.*, all_todos.* FROM me LEFT JOIN all_todos ON true`,
+    [completed],
+  );
+  return rows && rows.filter(hasTodo).sort(byAge).map(toTodo);
+}
+
+/** Deletes the owner's completed todos in one statement; returns the ids it deleted. */
+export function clearCompleted(database: Queryable, owner: Owner): Promise<number[] | null>;
+export function clearCompleted(database: Queryable, userId: number): Promise<number[]>;
+export async function clearCompleted(database: Queryable, ownerOrId: OwnerOrId): Promise<number[] | null> {
+  const rows = await ownerStatement<JoinedRow>(
+    database,
+    asOwner(ownerOrId),
+    `, deleted AS (
+       DELETE FROM todos WHERE user_id = (SELECT session_user_id FROM me) AND completed RETURNING id
+     )
+     SELECT me.*, deleted.id FROM me LEFT JOIN deleted ON true`,
+    [],
+  );
+  return (
+    rows &&
+    rows
+      .filter(hasTodo)
+      .map((row) => row.id)
+      .sort((a, b) => a - b)
+  );
 }

@@ -1,5 +1,6 @@
 /**
- * "One database round trip to read a session; the todo endpoints add at most one more", counted on
+ * "One database round trip per signed-in request" (issue #15: the session check is part of the
+ * statement that does the work; zero without a cookie that could be a session), counted on
  * the production build in Postgres mode: the app reaches Postgres through a WebSocket proxy of this
  * file's own, the driver sends each query as one WebSocket message, and the proxy counts them.
  */
@@ -20,6 +21,9 @@ let proxy: WsProxy;
 let database: Database;
 let islandPath: string;
 let todoId: number;
+let othersTodoId: number;
+/** Todos for the DELETE case, one per request (the case runs twice: warm-up and count). */
+const deletable: number[] = [];
 const TOKEN = 'round-trip-session-token';
 
 beforeAll(async () => {
@@ -41,6 +45,18 @@ beforeAll(async () => {
     [rows[0]!.id],
   );
   todoId = todo.rows[0]!.id;
+  for (let i = 0; i < 2; i++) {
+    const { rows: made } = await database.query<{ id: number }>(
+      `INSERT INTO todos (user_id, content) VALUES ($1, 'to delete') RETURNING id`,
+      [rows[0]!.id],
+    );
+    deletable.push(made[0]!.id);
+  }
+  const other = await database.query<{ id: number }>(
+    `WITH u AS (INSERT INTO users (email) VALUES ('other@example.com') RETURNING id)
+     INSERT INTO todos (user_id, content) SELECT id, 'not Rita''s' FROM u RETURNING id`,
+  );
+  othersTodoId = other.rows[0]!.id;
   islandPath = /\/_server-islands\/UserMenu\?[^"]+/
     .exec((await rawRequest(`${server.url}/`)).text())![0]
     .replaceAll('&amp;', '&');
@@ -57,6 +73,13 @@ const json = (method: string, body?: unknown): RequestInit => ({
   method,
   headers: { ...signedIn, origin: server.url, 'content-type': 'application/json' },
   ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+});
+
+const form = (body: string): RequestInit => ({
+  method: 'POST',
+  redirect: 'manual',
+  headers: { ...signedIn, origin: server.url, 'content-type': 'application/x-www-form-urlencoded' },
+  body,
 });
 
 /** Database round trips the app made for one request (after it answered `status`). */
@@ -83,13 +106,35 @@ describe('database round trips per request', () => {
       1,
       () => ['/api/todos', { headers: { cookie: 'authjs.session-token=nobody' } }, 401],
     ],
-    ['the menu island, signed in', 1, () => [islandPath, { headers: signedIn }, 200]],
-    ['GET /api/todos', 2, () => ['/api/todos', { headers: signedIn }, 200]],
-    ['the todo page', 2, () => ['/todos', { headers: signedIn }, 200]],
-    ['PATCH /api/todos/:id', 2, () => [`/api/todos/${todoId}`, json('PATCH', { completed: true }), 200]],
-    ['POST /api/todos', 2, () => ['/api/todos', json('POST', { content: 'one more' }), 201]],
     [
-      'PATCH with a body that fails validation (no query for it)',
+      'the menu island with a revoked session',
+      1,
+      () => [islandPath, { headers: { cookie: 'authjs.session-token=nobody' } }, 200],
+    ],
+    [
+      'the todo page with a revoked session (the sign-in redirect)',
+      1,
+      () => ['/todos', { redirect: 'manual', headers: { cookie: 'authjs.session-token=nobody' } }, 303],
+    ],
+    ['the menu island, signed in', 1, () => [islandPath, { headers: signedIn }, 200]],
+    ['GET /api/todos', 1, () => ['/api/todos', { headers: signedIn }, 200]],
+    ['the todo page', 1, () => ['/todos', { headers: signedIn }, 200]],
+    ['the account page', 1, () => ['/account', { headers: signedIn }, 200]],
+    ['PATCH /api/todos/:id', 1, () => [`/api/todos/${todoId}`, json('PATCH', { completed: true }), 200]],
+    ['POST /api/todos', 1, () => ['/api/todos', json('POST', { content: 'one more' }), 201]],
+    ['DELETE /api/todos/:id', 1, () => [`/api/todos/${deletable.shift()}`, json('DELETE'), 204]],
+    ['POST /api/todos/complete-all', 1, () => ['/api/todos/complete-all', json('POST', { completed: false }), 200]],
+    ['DELETE /api/todos/completed', 1, () => ['/api/todos/completed', json('DELETE'), 200]],
+    [
+      "PATCH another user's todo (404)",
+      1,
+      () => [`/api/todos/${othersTodoId}`, json('PATCH', { completed: true }), 404],
+    ],
+    ['the no-JS add form', 1, () => ['/todos/add', form('content=from+a+form&filter=all'), 303]],
+    ['the no-JS toggle form', 1, () => ['/todos/toggle', form(`id=${todoId}&completed=true&filter=all`), 303]],
+    ['the no-JS complete-all form', 1, () => ['/todos/complete-all', form('completed=false&filter=all'), 303]],
+    [
+      'PATCH with a body that fails validation (the session check only, for 401 before 400)',
       1,
       () => [`/api/todos/${todoId}`, json('PATCH', { completed: 'yes' }), 400],
     ],
@@ -106,5 +151,76 @@ describe('database round trips per request', () => {
   it.each(cases)('%s: %i', async (_label, expected, request) => {
     const [path, init, status] = request();
     expect(await roundTrips(path, init, status)).toBe(expected);
+  });
+});
+
+describe('the single statement decides the session (Postgres through the Neon driver)', () => {
+  async function sessionFor(token: string, expires: string): Promise<void> {
+    await database.query(
+      `INSERT INTO sessions ("userId", "sessionToken", expires)
+       SELECT id, $1, now() + $2::interval FROM users WHERE email = 'rt@example.com'`,
+      [hashSessionToken(token), expires],
+    );
+  }
+  const stored = async (token: string) =>
+    (await database.query('SELECT 1 FROM sessions WHERE "sessionToken" = $1', [hashSessionToken(token)])).rows.length;
+  const as = (token: string, init: RequestInit = {}): RequestInit => ({
+    ...init,
+    redirect: 'manual',
+    headers: { ...(init.headers as Record<string, string>), cookie: `authjs.session-token=${token}` },
+  });
+
+  it('an expired session: 401 from the API, in one round trip that deletes the row and clears the cookie', async () => {
+    await sessionFor('expired-api', '-1 minute');
+    const before = proxy.messagesFromClients();
+    const response = await fetch(
+      `${server.url}/api/todos/${todoId}`,
+      as('expired-api', json('PATCH', { completed: true })),
+    );
+    expect(response.status).toBe(401);
+    expect(response.headers.getSetCookie()).toContainEqual(
+      expect.stringMatching(/^authjs\.session-token=deleted;.*Expires=Thu, 01 Jan 1970/i),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(proxy.messagesFromClients() - before).toBe(1);
+    expect(await stored('expired-api')).toBe(0);
+  });
+
+  it('an expired session: the sign-in redirect from /todos, and the row is gone', async () => {
+    await sessionFor('expired-page', '-1 minute');
+    const response = await fetch(`${server.url}/todos`, as('expired-page'));
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toMatch(/^\/signin\?callbackUrl=%2Ftodos/);
+    expect(await stored('expired-page')).toBe(0);
+  });
+
+  it('a revoked session: 401 from the API and the sign-in redirect from /account', async () => {
+    await sessionFor('revoked', '1 day');
+    await database.query('DELETE FROM sessions WHERE "sessionToken" = $1', [hashSessionToken('revoked')]);
+    expect((await fetch(`${server.url}/api/todos`, as('revoked'))).status).toBe(401);
+    const page = await fetch(`${server.url}/account`, as('revoked'));
+    expect(page.status).toBe(303);
+    expect(page.headers.get('location')).toMatch(/^\/signin/);
+  });
+
+  it('a session due for extension is extended once, in the same round trip, and the cookie re-sent once', async () => {
+    await sessionFor('due', '28 days'); // last extended two days ago
+    const first = await fetch(`${server.url}/api/todos`, as('due'));
+    expect(first.status).toBe(200);
+    const cookie = first.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^authjs\.session-token=due;/);
+    const expires = new Date(/Expires=([^;]+)/i.exec(cookie)![1]!).getTime();
+    expect(Math.abs(expires - (Date.now() + 30 * 24 * 3600 * 1000))).toBeLessThan(60_000);
+    const { rows } = await database.query<{ expires: Date }>('SELECT expires FROM sessions WHERE "sessionToken" = $1', [
+      hashSessionToken('due'),
+    ]);
+    expect(Math.abs(new Date(rows[0]!.expires).getTime() - expires)).toBeLessThan(2000);
+
+    const before = proxy.messagesFromClients();
+    const second = await fetch(`${server.url}/api/todos`, as('due'));
+    expect(second.status).toBe(200);
+    expect(second.headers.get('set-cookie')).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(proxy.messagesFromClients() - before).toBe(1);
   });
 });

@@ -1,20 +1,17 @@
 /**
- * The middleware's session read (lookUpSession) against both backends, through the same adapter
- * the app uses: Auth.js's database-session rules, re-implemented, so each one is pinned here.
+ * The session read (lookUpSession: the `me` CTE every signed-in statement starts with) against both
+ * backends: Auth.js's database-session rules, re-implemented in SQL, so each one is pinned here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '#lib/db/index.server.ts';
-import { createAuthAdapter } from '#lib/auth/adapter.server.ts';
-import { lookUpSession, type SessionAdapter } from '#lib/auth/session-lookup.server.ts';
+import { lookUpSession } from '#lib/auth/session-lookup.server.ts';
 import { hashSessionToken } from '#lib/auth/session-token.server.ts';
 import { BACKENDS, migratedDatabase } from '../support/databases.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
-const POLICY = { maxAgeSeconds: 30 * 24 * 60 * 60, updateAgeSeconds: 24 * 60 * 60 };
 
 describe.each(BACKENDS)('session lookup on %s', (backend) => {
   let database: Database;
-  let adapter: SessionAdapter;
   let userId: number;
   const now = Date.now();
 
@@ -35,7 +32,6 @@ describe.each(BACKENDS)('session lookup on %s', (backend) => {
 
   beforeAll(async () => {
     database = await migratedDatabase(backend);
-    adapter = createAuthAdapter(database) as SessionAdapter;
     const { rows } = await database.query<{ id: number }>(
       `INSERT INTO users (email, name) VALUES ('eve@example.com', 'Eve') RETURNING id`,
     );
@@ -45,7 +41,7 @@ describe.each(BACKENDS)('session lookup on %s', (backend) => {
 
   it('finds a live session with its user and leaves the row and the cookie alone', async () => {
     await session('live', 29.5 * DAY); // extended half a day ago
-    const found = await lookUpSession(adapter, 'live', POLICY, now);
+    const found = await lookUpSession(database, 'live', now);
     expect(found).toEqual({
       session: {
         user: { id: userId, email: 'eve@example.com', name: 'Eve' },
@@ -58,7 +54,7 @@ describe.each(BACKENDS)('session lookup on %s', (backend) => {
 
   it('extends a session last extended more than updateAge ago, in the row and the cookie', async () => {
     await session('stale', 28 * DAY); // extended two days ago
-    const found = await lookUpSession(adapter, 'stale', POLICY, now);
+    const found = await lookUpSession(database, 'stale', now);
     const extended = now + 30 * DAY;
     expect(found.session?.expires).toBe(new Date(extended).toISOString());
     expect(found.cookie).toEqual({ action: 'extend', expires: new Date(extended) });
@@ -67,12 +63,12 @@ describe.each(BACKENDS)('session lookup on %s', (backend) => {
 
   it('extends exactly at updateAge (Auth.js compares with <=)', async () => {
     await session('edge', 29 * DAY);
-    expect((await lookUpSession(adapter, 'edge', POLICY, now)).cookie.action).toBe('extend');
+    expect((await lookUpSession(database, 'edge', now)).cookie.action).toBe('extend');
   });
 
   it('deletes an expired session and clears the cookie', async () => {
     await session('expired', -1);
-    expect(await lookUpSession(adapter, 'expired', POLICY, now)).toEqual({
+    expect(await lookUpSession(database, 'expired', now)).toEqual({
       session: null,
       cookie: { action: 'clear' },
     });
@@ -81,7 +77,7 @@ describe.each(BACKENDS)('session lookup on %s', (backend) => {
 
   it('clears the cookie of a token that has no session, and changes nothing', async () => {
     const before = (await database.query('SELECT count(*)::int AS n FROM sessions')).rows[0];
-    expect(await lookUpSession(adapter, 'never-issued', POLICY, now)).toEqual({
+    expect(await lookUpSession(database, 'never-issued', now)).toEqual({
       session: null,
       cookie: { action: 'clear' },
     });
@@ -91,8 +87,8 @@ describe.each(BACKENDS)('session lookup on %s', (backend) => {
   it('treats SQL, a NUL byte, non-ASCII, empty and over-long values as no session (not an error)', async () => {
     await session('x'.repeat(255), DAY);
     for (const token of [`'OR'1'='1'--`, `' OR 1=1 --`, 'abc\u0000def', 'é✓', '', 'x'.repeat(256)]) {
-      expect(await lookUpSession(adapter, token, POLICY, now)).toEqual({ session: null, cookie: { action: 'clear' } });
+      expect(await lookUpSession(database, token, now)).toEqual({ session: null, cookie: { action: 'clear' } });
     }
-    expect((await lookUpSession(adapter, 'x'.repeat(255), POLICY, now)).session).not.toBeNull();
+    expect((await lookUpSession(database, 'x'.repeat(255), now)).session).not.toBeNull();
   });
 });

@@ -4,6 +4,7 @@
  */
 import type { Database, Queryable } from '#lib/db/index.server.ts';
 import { hashSessionToken } from '#lib/auth/session-token.server.ts';
+import type { MeColumns, SessionOwner } from '#lib/auth/session-owner.server.ts';
 
 export interface ActiveSession {
   id: number;
@@ -38,6 +39,41 @@ export async function listSessions(
     expires: new Date(row.expires).toISOString(),
     current: row.current,
   }));
+}
+
+/**
+ * The account page's read: the session check and the user's sessions in one statement (null: no
+ * live session). The current session shows what this statement just wrote to it (a statement's
+ * own reads see the table as it was before its writes).
+ */
+export async function listSessionsAs(database: Queryable, owner: SessionOwner): Promise<ActiveSession[] | null> {
+  const { rows } = await database.query<
+    MeColumns & {
+      id: number | null;
+      created_at: Date;
+      last_used_at: Date;
+      expires: Date;
+      current: boolean;
+    }
+  >(
+    // $1 is the owner's token hash (session-owner.server.ts).
+    `WITH ${owner.cte}
+     SELECT me.*, s.id, s.created_at, s.last_used_at, s.expires, s."sessionToken" = $1 AS current
+       FROM me LEFT JOIN sessions s ON s."userId" = me.session_user_id AND s.expires > now()
+      ORDER BY s.created_at DESC, s.id DESC`,
+    [...owner.params],
+  );
+  owner.seen(rows[0]);
+  if (rows.length === 0) return null;
+  return rows
+    .filter((row) => row.id !== null)
+    .map((row) => ({
+      id: row.id!,
+      createdAt: new Date(row.created_at).toISOString(),
+      lastUsedAt: new Date((row.current && row.session_touched_at) || row.last_used_at).toISOString(),
+      expires: new Date(row.current ? row.session_expires! : row.expires).toISOString(),
+      current: row.current,
+    }));
 }
 
 /** Ends every session of the user except the current one (`currentToken`: the cookie's raw token); returns how many ended. */

@@ -1,67 +1,74 @@
 /**
- * The session of a request: read once per request by the middleware (src/middleware.ts) into
- * `Astro.locals.session`, and the guards protected pages (`requireSignedIn`) and API routes
- * (`requireUser`) start with.
+ * The session of a request. The rule (see src/content/docs/architecture.md): nothing reads the
+ * session unless the route asks. Routes that read or write data check it inside their own
+ * statement (session-owner.server.ts: one round trip); the others call `Astro.locals.session()`,
+ * which the middleware defines lazily (one statement, at most once per request).
  */
-import type { AstroCookies } from 'astro';
-import authConfig from '#auth-config';
+import type { APIContext, AstroCookies } from 'astro';
+import type { Queryable } from '#lib/db/index.server.ts';
 import { HttpError } from '#lib/http/api.server.ts';
-import { SESSION_MAX_AGE_SECONDS, SESSION_UPDATE_AGE_SECONDS } from './constants.ts';
-import { clearSessionCookies, sessionCookieName, sessionCookieOptions, sessionToken } from './session-cookie.server.ts';
-import { lookUpSession, type SessionAdapter } from './session-lookup.server.ts';
-import { signInPath } from './redirects.ts';
-
-const SESSION_POLICY = { maxAgeSeconds: SESSION_MAX_AGE_SECONDS, updateAgeSeconds: SESSION_UPDATE_AGE_SECONDS };
+import {
+  requestOwner,
+  settleSession,
+  type MeColumns,
+  type RequestSession,
+  type SessionOwner,
+} from './session-owner.server.ts';
 
 /**
- * The signed-in session for this request's cookie, in one database round trip (plus a write once
- * a day per session, when it is extended), with Auth.js's rules (see session-lookup.server.ts).
- * Updates the cookie when the session was extended or is dead. Callers skip this without a cookie.
+ * The signed-in session for this request's cookie, in one statement (the expiry extension and
+ * the deletion of an expired row included), updating the cookie. No cookie: no query.
  * An outage throws DatabaseUnavailableError: it must answer 503, never "signed out".
  */
-export async function readSession(cookies: AstroCookies): Promise<App.Locals['session']> {
-  const token = sessionToken(cookies);
-  if (!token) return null;
-  const { session, cookie } = await lookUpSession(authConfig.adapter as SessionAdapter, token, SESSION_POLICY);
-  if (cookie.action === 'clear') clearSessionCookies(cookies);
-  if (cookie.action === 'extend') {
-    const name = sessionCookieName();
-    cookies.set(name, token, { ...sessionCookieOptions(name), expires: cookie.expires });
-  }
-  return session;
+export async function readSession(database: Queryable, cookies: AstroCookies): Promise<RequestSession | null> {
+  const owner = requestOwner(cookies);
+  if (owner) await checkOwner(database, owner);
+  return settleSession(cookies, owner);
 }
 
-/** The guard every protected API route starts with: the signed-in user, or a 401. */
-export function requireUser(locals: App.Locals): NonNullable<App.Locals['session']>['user'] {
-  const user = locals.session?.user;
-  if (!user) throw new HttpError(401, 'unauthorized', 'Sign in to use this endpoint.');
-  return user;
-}
-
-type SessionUser = NonNullable<App.Locals['session']>['user'];
-
-/** A signed-in request: the user, and the raw token of this browser's session (to tell it from the others). */
-export interface SignedIn {
-  user: SessionUser;
-  token: string;
-}
-
-/** What a page's `Astro` (or an endpoint's context) offers the guard. */
-interface PageContext {
-  locals: App.Locals;
-  cookies: AstroCookies;
-  url: URL;
-  redirect(path: string, status: 303): Response;
+async function checkOwner(database: Queryable, owner: SessionOwner): Promise<void> {
+  const { rows } = await database.query<MeColumns>(`WITH ${owner.cte} SELECT * FROM me`, [...owner.params]);
+  owner.seen(rows[0]);
 }
 
 /**
- * The guard every signed-in page starts with: the signed-in user, or the redirect (303) to sign in
- * and come back to `backTo` (this page's path unless told otherwise). In a page:
- * `const signedIn = requireSignedIn(Astro); if (signedIn instanceof Response) return signedIn;`
+ * A page that checked the session in its own statement hands the result to `locals.session()`,
+ * so the layout's account menu (rendered in place on such pages) asks the database nothing more.
  */
-export function requireSignedIn(context: PageContext, backTo: string = context.url.pathname): SignedIn | Response {
-  const user = context.locals.session?.user;
-  const token = sessionToken(context.cookies);
-  if (user && token) return { user, token };
-  return context.redirect(signInPath(backTo), 303);
+export function rememberSession(locals: App.Locals, session: RequestSession | null): void {
+  const known = session && { user: session.user, expires: session.expires };
+  locals.session = () => Promise.resolve(known);
+}
+
+/** A signed-in request: the user, and the raw token of this browser's session (to tell it from the others). */
+export type SignedIn = Pick<RequestSession, 'user' | 'token'>;
+
+const unauthorized = () => new HttpError(401, 'unauthorized', 'Sign in to use this endpoint.');
+
+/**
+ * An API handler that does its work as the request's session owner: it passes `owner` to the
+ * owner-scoped queries, which return null without a live session (throw `unauthorized()` then).
+ * No plausible cookie: 401 without a query. A refusal before the statement ran (bad id or body)
+ * checks the session first (a second trip, on the failure path only), so signed-out callers still
+ * get 401, never 400. The cookie follows the session on every path.
+ */
+export function signedInHandler(
+  database: Queryable,
+  handler: (context: APIContext, owner: SessionOwner, unauthorized: () => HttpError) => Promise<Response>,
+): (context: APIContext) => Promise<Response> {
+  return async (context) => {
+    const owner = requestOwner(context.cookies);
+    if (!owner) throw unauthorized();
+    try {
+      return await handler(context, owner, unauthorized);
+    } catch (error) {
+      if (error instanceof HttpError && error.status !== 401 && owner.session === undefined) {
+        await checkOwner(database, owner);
+        if (!owner.session) throw unauthorized();
+      }
+      throw error;
+    } finally {
+      settleSession(context.cookies, owner);
+    }
+  };
 }

@@ -1,4 +1,4 @@
-import { requireUser } from '#lib/auth/session.server.ts';
+import { signedInHandler } from '#lib/auth/session.server.ts';
 import { db } from '#lib/db/index.server.ts';
 import { HttpError, apiRoute, json, methodNotAllowed, noContent, readJson } from '#lib/http/api.server.ts';
 import { parseTodoId, updateTodoSchema } from '#todos/schema.server.ts';
@@ -12,21 +12,26 @@ function todoId(raw: string | undefined): number {
 
 const notFound = () => new HttpError(404, 'not_found', 'No such todo.');
 
-/** PATCH /api/todos/:id {completed?, content?}: sets the given fields. */
-export const PATCH = apiRoute(async ({ locals, params, request }) => {
-  const user = requireUser(locals);
-  const id = todoId(params.id);
-  const patch = await readJson(request, updateTodoSchema);
-  const todo = await updateTodo(db, user.id, id, patch);
-  if (!todo) throw notFound();
-  return json(todo);
-});
+/** PATCH /api/todos/:id {completed?, content?}: sets the given fields. One statement: session and update. */
+export const PATCH = apiRoute(
+  signedInHandler(db, async ({ params, request }, owner, unauthorized) => {
+    const id = todoId(params.id);
+    const patch = await readJson(request, updateTodoSchema);
+    const result = await updateTodo(db, owner, id, patch);
+    if (!result) throw unauthorized();
+    if (!result.todo) throw notFound();
+    return json(result.todo);
+  }),
+);
 
 /** DELETE /api/todos/:id */
-export const DELETE = apiRoute(async ({ locals, params }) => {
-  const user = requireUser(locals);
-  if (!(await deleteTodo(db, user.id, todoId(params.id)))) throw notFound();
-  return noContent();
-});
+export const DELETE = apiRoute(
+  signedInHandler(db, async ({ params }, owner, unauthorized) => {
+    const result = await deleteTodo(db, owner, todoId(params.id));
+    if (!result) throw unauthorized();
+    if (!result.todo) throw notFound();
+    return noContent();
+  }),
+);
 
 export const ALL = methodNotAllowed(['PATCH', 'DELETE']);
