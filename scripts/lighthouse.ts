@@ -11,8 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse, { desktopConfig } from 'lighthouse';
-import { freePort } from './support/ports.ts';
-import { ROOT, startNode, stopChild } from './support/child-process.ts';
+import { ROOT, startLocalBuild, stopChild } from './support/child-process.ts';
 
 const MIN_SCORE = 95;
 const PAGES = (process.env.LIGHTHOUSE_PAGES ?? '/,/docs/getting-started,/changelog').split(',');
@@ -25,14 +24,8 @@ if (!existsSync(path.join(ROOT, 'dist/server/entry.mjs'))) {
 }
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'lighthouse-'));
-const port = await freePort();
 // Local mode, as `npm start` runs it: the content pages don't depend on the database mode.
-const server = await startNode(
-  path.join(work, 'server.log'),
-  ['src/server/index.ts'],
-  { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: path.join(work, 'data') },
-  /listening on/,
-);
+const { child: server, port } = await startLocalBuild(work);
 
 const chrome = await chromeLauncher.launch({
   chromePath: CHROME,

@@ -10,8 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
-import { freePort } from './support/ports.ts';
-import { ROOT, startNode, stopChild } from './support/child-process.ts';
+import { ROOT, startLocalBuild, stopChild } from './support/child-process.ts';
 
 const PAGES = (process.env.SCREENSHOT_PAGES ?? '/,/pricing,/docs/getting-started,/changelog').split(',');
 const WIDTHS = [1280, 390] as const;
@@ -30,13 +29,7 @@ function fileStem(page: string): string {
 }
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'screenshots-'));
-const port = await freePort();
-const server = await startNode(
-  path.join(work, 'server.log'),
-  ['src/server/index.ts'],
-  { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: path.join(work, 'data') },
-  /listening on/,
-);
+const { child: server, port } = await startLocalBuild(work);
 const browser = await chromium.launch({ executablePath: CHROME, args: ['--no-sandbox', '--disable-gpu'] });
 mkdirSync(OUT, { recursive: true });
 try {

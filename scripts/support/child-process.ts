@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { freePort } from './ports.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -59,6 +60,21 @@ export async function startNode(
     output,
   });
   return child;
+}
+
+/**
+ * The production build in local mode (as `npm start` serves it) on a free loopback port, with its
+ * data and log in `workDir`: for scripts that only look at pages (Lighthouse, screenshots).
+ */
+export async function startLocalBuild(workDir: string): Promise<{ child: ChildProcess; port: number }> {
+  const port = await freePort();
+  const child = await startNode(
+    path.join(workDir, 'server.log'),
+    ['src/server/index.ts'],
+    { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: path.join(workDir, 'data') },
+    /listening on/,
+  );
+  return { child, port };
 }
 
 /** Stops a child with SIGTERM and waits until it has exited (so profiles and logs are complete). */
