@@ -4,7 +4,7 @@
  * type breaks the Content-Security-Policy (Astro's hashes completed at build time,
  * src/build/csp-inline-hashes.ts).
  */
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 
 /**
@@ -36,15 +36,22 @@ async function search(page: Page, query: string): Promise<void> {
   await searchDialog(page).getByRole('textbox', { name: 'Search' }).fill(query);
 }
 
-test('search finds a docs page by a word only its body has', async ({ page }) => {
-  await page.goto('/docs');
-  // "nodemailer" appears in the body of the email providers page and nowhere else.
+/**
+ * Searches for "nodemailer", which appears in the body of the email providers page and nowhere
+ * else, and returns the result once it shows.
+ */
+async function searchForBodyOnlyWord(page: Page): Promise<Locator> {
   await search(page, 'nodemailer');
   const result = searchDialog(page)
     .getByRole('link', { name: /Email providers/ })
     .first();
   await expect(result).toBeVisible();
-  await result.click();
+  return result;
+}
+
+test('search finds a docs page by a word only its body has', async ({ page }) => {
+  await page.goto('/docs');
+  await (await searchForBodyOnlyWord(page)).click();
   await expect(page).toHaveURL(/\/docs\/email-providers\/?(#.*)?$/);
 });
 
@@ -55,12 +62,7 @@ test('the search code and index load only when search is opened', async ({ page 
   await page.waitForLoadState('networkidle');
   const searchCode = (path: string) => path.startsWith('/pagefind/') || /\/_astro\/ui-core\./.test(path);
   expect(requested.filter(searchCode)).toEqual([]);
-  await search(page, 'nodemailer');
-  await expect(
-    searchDialog(page)
-      .getByRole('link', { name: /Email providers/ })
-      .first(),
-  ).toBeVisible();
+  await searchForBodyOnlyWord(page);
   expect(requested.filter(searchCode).length).toBeGreaterThan(0);
 });
 
@@ -128,12 +130,7 @@ const CSP_PAGES: [string, (page: Page) => Promise<void>][] = [
     'search opened with a query',
     async (page) => {
       await page.goto('/docs/getting-started');
-      await search(page, 'nodemailer');
-      await expect(
-        searchDialog(page)
-          .getByRole('link', { name: /Email providers/ })
-          .first(),
-      ).toBeVisible();
+      await searchForBodyOnlyWord(page);
     },
   ],
   ['the landing page', async (page) => void (await page.goto('/'))],
