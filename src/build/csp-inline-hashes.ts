@@ -12,10 +12,10 @@
  * Runs as an Astro integration (`astro:build:done`) over the prerendered HTML of the client build.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
+import { filesUnder } from './precompress.ts';
 
 const META = /<meta http-equiv="content-security-policy" content="([^"]*)"\s*\/?>/i;
 const INLINE_SCRIPT = /<script\b(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi;
@@ -75,14 +75,6 @@ export function completePolicy(html: string): string {
   return html.replace(META, (whole) => whole.replace(meta[1]!, () => content));
 }
 
-function* htmlFilesUnder(dir: string): Generator<string> {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) yield* htmlFilesUnder(full);
-    else if (entry.isFile() && entry.name.endsWith('.html')) yield full;
-  }
-}
-
 /** The Astro integration: completes the policy of every prerendered page of the client build. */
 export function cspInlineHashes(): AstroIntegration {
   let clientDir: URL | undefined;
@@ -95,7 +87,8 @@ export function cspInlineHashes(): AstroIntegration {
       'astro:build:done': ({ logger }) => {
         if (!clientDir) return;
         let changed = 0;
-        for (const file of htmlFilesUnder(fileURLToPath(clientDir))) {
+        for (const file of filesUnder(fileURLToPath(clientDir))) {
+          if (!file.endsWith('.html')) continue;
           const html = readFileSync(file, 'utf8');
           const completed = completePolicy(html);
           if (completed === html) continue;

@@ -14,7 +14,8 @@ import { isCompressibleFile } from '#server/content-encoding.ts';
 /** Smaller than this, the compressed bytes and the extra header gain nothing. */
 const MIN_BYTES = 256;
 
-function* filesUnder(dir: string): Generator<string> {
+/** Every file under `dir` (the client build), depth first. */
+export function* filesUnder(dir: string): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) yield* filesUnder(full);
