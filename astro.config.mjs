@@ -24,8 +24,16 @@ import { THEME_SCRIPT_HASH } from '#lib/content/theme-script.ts';
  */
 const BUILD_SITE = (process.env.SITE_URL || 'http://localhost:4321').replace(/\/+$/, '');
 
-/** The repository's edit URL for the docs' "Edit page" links (the path of the source file follows). */
-const REPOSITORY_EDIT_URL = 'https://github.com/astro-todos/astro-todos/edit/main/';
+/**
+ * The docs' "Edit page" links open the page's source in the repository named by package.json's
+ * `repository` field (one place to change in a fork; npm shows the same link). Without the field,
+ * the docs have no edit links rather than broken ones.
+ */
+const REPOSITORY = (await import('./package.json', { with: { type: 'json' } })).default.repository;
+const REPOSITORY_URL = (typeof REPOSITORY === 'string' ? REPOSITORY : REPOSITORY?.url)
+  ?.replace(/^git\+/, '')
+  .replace(/\.git$/, '');
+const REPOSITORY_EDIT_URL = REPOSITORY_URL ? `${REPOSITORY_URL}/edit/main/` : undefined;
 
 export default defineConfig({
   site: BUILD_SITE,
@@ -58,7 +66,7 @@ export default defineConfig({
       customCss: ['./src/styles/docs.css'],
       favicon: '/favicon.svg',
       // Where the sources live: "Edit page" opens src/content/docs/docs/<slug>.md there.
-      editLink: { baseUrl: REPOSITORY_EDIT_URL },
+      editLink: REPOSITORY_EDIT_URL ? { baseUrl: REPOSITORY_EDIT_URL } : {},
       sidebar: [{ autogenerate: { directory: 'docs' } }],
       components: {
         Head: './src/components/docs/Head.astro',

@@ -4,12 +4,14 @@
  * screenshots/ (ignored by git). Builds nothing: run `npm run build` first. Serves the build the
  * way `npm start` does (local mode, a throwaway data directory) with the system Chromium.
  *
- * CHROME_PATH picks another Chromium; SCREENSHOT_PAGES another comma-separated page list.
+ * CHROME_PATH picks another Chromium; SCREENSHOT_PAGES another comma-separated page list;
+ * SCREENSHOT_SIGNED_IN=1 signs each browser in first (through the form and the dev mailbox), for
+ * a look at /todos, /account and the headers' account menu.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from '@playwright/test';
+import { type BrowserContext, chromium } from '@playwright/test';
 import { ROOT, startLocalBuild, stopChild } from './support/child-process.ts';
 
 const PAGES = (process.env.SCREENSHOT_PAGES ?? '/,/pricing,/docs/getting-started,/changelog').split(',');
@@ -17,6 +19,7 @@ const WIDTHS = [1280, 390] as const;
 const SCHEMES = ['light', 'dark'] as const;
 const OUT = path.join(ROOT, 'screenshots');
 const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+const SIGNED_IN = process.env.SCREENSHOT_SIGNED_IN === '1';
 
 if (!existsSync(path.join(ROOT, 'dist/server/entry.mjs'))) {
   console.error('[screenshots] no production build in dist/: run `npm run build` first.');
@@ -28,6 +31,22 @@ function fileStem(page: string): string {
   return page.replace(/^\/+|\/+$/g, '').replace(/[^a-z0-9]+/gi, '-') || 'home';
 }
 
+/** Signs the context in as a new reader: asks for a link as the form does, then opens the mailed link. */
+async function signIn(context: BrowserContext, base: string): Promise<void> {
+  const email = `screenshots-${Date.now()}@example.com`;
+  const form = await (await context.request.get(`${base}/signin`)).text();
+  const csrfToken = /name="csrfToken" value="([^"]+)"/.exec(form)?.[1] ?? '';
+  await context.request.post(`${base}/api/auth/signin/email`, { form: { csrfToken, email, callbackUrl: '/todos' } });
+  const mailbox = await context.request.get(`${base}/dev/mailbox.json?to=${encodeURIComponent(email)}`);
+  const [message] = (await mailbox.json()) as { url: string }[];
+  if (!message) throw new Error('no sign-in email in the dev mailbox');
+  const tab = await context.newPage();
+  await tab.goto(message.url);
+  if (new URL(tab.url()).pathname !== '/todos') await tab.getByRole('button', { name: /sign in/i }).click();
+  await tab.waitForURL((url) => url.pathname === '/todos');
+  await tab.close();
+}
+
 const work = mkdtempSync(path.join(os.tmpdir(), 'screenshots-'));
 const { child: server, port } = await startLocalBuild(work);
 const browser = await chromium.launch({ executablePath: CHROME, args: ['--no-sandbox', '--disable-gpu'] });
@@ -37,6 +56,7 @@ try {
     for (const width of WIDTHS) {
       // The system's colour scheme, which the theme picker's "System" choice (the default) follows.
       const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: scheme });
+      if (SIGNED_IN) await signIn(context, `http://localhost:${port}`);
       const tab = await context.newPage();
       for (const page of PAGES) {
         await tab.goto(`http://localhost:${port}${page}`, { waitUntil: 'networkidle' });
@@ -46,7 +66,7 @@ try {
           for (const image of images) image.loading = 'eager';
           await Promise.all(images.map((image) => image.decode().catch(() => undefined)));
         });
-        const file = path.join(OUT, `${fileStem(page)}-${width}-${scheme}.png`);
+        const file = path.join(OUT, `${fileStem(page)}${SIGNED_IN ? '-signed-in' : ''}-${width}-${scheme}.png`);
         await tab.screenshot({ path: file, fullPage: true });
         console.log(`[screenshots] ${path.relative(ROOT, file)}`);
       }

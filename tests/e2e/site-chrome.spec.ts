@@ -107,6 +107,35 @@ test.describe('phone header (390 px)', () => {
     await expect(page.getByRole('navigation', { name: 'Main' })).toBeHidden();
   });
 
+  for (const path of ['/', '/todos', '/docs/getting-started']) {
+    test(`${path} signed in is one row too; the account menu opens from a button`, async ({ page, user }) => {
+      await page.goto(path);
+      const account = page.getByRole('navigation', { name: 'Account' });
+      const button = account.getByRole('button', { name: `Account menu (${user.email})` });
+      await expect(button).toBeVisible();
+      const header = await page.locator('header').first().boundingBox();
+      expect(header!.height).toBeLessThan(72);
+      const name = await page.getByRole('link', { name: 'Astro Todos', exact: true }).first().boundingBox();
+      const box = await button.boundingBox();
+      expect(Math.abs(box!.y + box!.height / 2 - (name!.y + name!.height / 2))).toBeLessThan(6);
+      // Nothing sticks out sideways.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+      const signOut = account.getByRole('button', { name: 'Sign out' });
+      await expect(signOut).toBeHidden();
+      await button.focus();
+      await page.keyboard.press('Enter');
+      await expect(account.getByRole('link', { name: 'My todos' })).toBeVisible();
+      await expect(account.getByText(user.email)).toBeVisible();
+      await expect(signOut).toBeVisible();
+      await page.keyboard.press('Escape');
+      await expect(signOut).toBeHidden();
+      await button.click();
+      await signOut.click();
+      await expect(page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Sign in' })).toBeVisible();
+    });
+  }
+
   test('the menu opens and closes by keyboard', async ({ page }) => {
     await page.goto('/');
     const menu = page.getByRole('button', { name: 'Menu' });
