@@ -5,13 +5,23 @@
  * XML parser. The fixtures fail every test on console errors, CSP reports included.
  */
 import type { Page } from '@playwright/test';
+import { THEME_COLORS } from '#lib/content/icons.ts';
 import { expect, test } from './fixtures.ts';
 
 const DARK_BG = 'rgb(15, 17, 21)'; // --bg in the dark theme (global.css)
 const LIGHT_BG = 'rgb(246, 247, 249)'; // --bg in the light theme
+const { light: LIGHT_THEME_COLOR, dark: DARK_THEME_COLOR } = THEME_COLORS;
 
 const themePicker = (page: Page) => page.getByRole('combobox', { name: 'Theme' });
 const bodyBackground = (page: Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+/** The browser-chrome colour in force: the first theme-color meta whose media matches. */
+const themeColor = (page: Page) =>
+  page.evaluate(
+    () =>
+      [...document.querySelectorAll<HTMLMetaElement>('meta[name="theme-color"]')].find(
+        (meta) => !meta.media || matchMedia(meta.media).matches,
+      )?.content,
+  );
 
 /**
  * Records `data-theme` on <html> at the moment <body> is inserted by the parser: anything set by
@@ -50,9 +60,13 @@ test.describe('theme picker', () => {
     await expect(themePicker(page)).toHaveValue('');
     expect(await bodyBackground(page)).toBe(LIGHT_BG);
 
+    expect(await themeColor(page)).toBe(LIGHT_THEME_COLOR);
+
     await themePicker(page).selectOption({ label: 'Dark' });
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
     expect(await bodyBackground(page)).toBe(DARK_BG);
+    // The browser's toolbar follows the choice, not the system.
+    expect(await themeColor(page)).toBe(DARK_THEME_COLOR);
     // Starlight's key and value: the docs read the same choice.
     expect(await page.evaluate(() => localStorage.getItem('starlight-theme'))).toBe('dark');
 
@@ -61,6 +75,7 @@ test.describe('theme picker', () => {
       expect(await themeAtBody(page), `${path}: data-theme when <body> was parsed`).toBe('dark');
       expect(await bodyBackground(page)).toBe(DARK_BG);
       await expect(themePicker(page)).toHaveValue('dark');
+      expect(await themeColor(page)).toBe(DARK_THEME_COLOR);
     }
     await page.reload();
     expect(await themeAtBody(page)).toBe('dark');
@@ -79,6 +94,7 @@ test.describe('theme picker', () => {
     await expect(page.locator('html')).not.toHaveAttribute('data-theme');
     expect(await page.evaluate(() => localStorage.getItem('starlight-theme'))).toBe('');
     expect(await bodyBackground(page)).toBe(DARK_BG);
+    expect(await themeColor(page)).toBe(DARK_THEME_COLOR);
   });
 
   test('a value Starlight stored is honoured on the site', async ({ page }) => {
@@ -132,7 +148,9 @@ test.describe('phone header (390 px)', () => {
       await expect(signOut).toBeHidden();
       await button.click();
       await signOut.click();
-      await expect(page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Sign in' })).toBeVisible();
+      await expect(
+        page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Sign in' }),
+      ).toBeVisible();
     });
   }
 
