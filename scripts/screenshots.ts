@@ -11,7 +11,8 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type BrowserContext, chromium } from '@playwright/test';
+import { chromium } from '@playwright/test';
+import { signInBrowser } from './support/browser-sign-in.ts';
 import { ROOT, startLocalBuild, stopChild } from './support/child-process.ts';
 
 const PAGES = (process.env.SCREENSHOT_PAGES ?? '/,/pricing,/docs/getting-started,/changelog').split(',');
@@ -31,22 +32,6 @@ function fileStem(page: string): string {
   return page.replace(/^\/+|\/+$/g, '').replace(/[^a-z0-9]+/gi, '-') || 'home';
 }
 
-/** Signs the context in as a new reader: asks for a link as the form does, then opens the mailed link. */
-async function signIn(context: BrowserContext, base: string): Promise<void> {
-  const email = `screenshots-${Date.now()}@example.com`;
-  const form = await (await context.request.get(`${base}/signin`)).text();
-  const csrfToken = /name="csrfToken" value="([^"]+)"/.exec(form)?.[1] ?? '';
-  await context.request.post(`${base}/api/auth/signin/email`, { form: { csrfToken, email, callbackUrl: '/todos' } });
-  const mailbox = await context.request.get(`${base}/dev/mailbox.json?to=${encodeURIComponent(email)}`);
-  const [message] = (await mailbox.json()) as { url: string }[];
-  if (!message) throw new Error('no sign-in email in the dev mailbox');
-  const tab = await context.newPage();
-  await tab.goto(message.url);
-  if (new URL(tab.url()).pathname !== '/todos') await tab.getByRole('button', { name: /sign in/i }).click();
-  await tab.waitForURL((url) => url.pathname === '/todos');
-  await tab.close();
-}
-
 const work = mkdtempSync(path.join(os.tmpdir(), 'screenshots-'));
 const { child: server, port } = await startLocalBuild(work);
 const browser = await chromium.launch({ executablePath: CHROME, args: ['--no-sandbox', '--disable-gpu'] });
@@ -56,7 +41,8 @@ try {
     for (const width of WIDTHS) {
       // The system's colour scheme, which the theme picker's "System" choice (the default) follows.
       const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: scheme });
-      if (SIGNED_IN) await signIn(context, `http://localhost:${port}`);
+      if (SIGNED_IN)
+        await signInBrowser(context, `http://localhost:${port}`, `screenshots-${scheme}-${width}@example.com`);
       const tab = await context.newPage();
       for (const page of PAGES) {
         await tab.goto(`http://localhost:${port}${page}`, { waitUntil: 'networkidle' });

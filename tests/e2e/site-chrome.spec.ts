@@ -97,6 +97,29 @@ test.describe('theme picker', () => {
     expect(await themeColor(page)).toBe(DARK_THEME_COLOR);
   });
 
+  test('the landing product shot follows the theme: the system one, then the picked one', async ({ page }) => {
+    const shot = page.locator('.product-shot img');
+    const shown = async () => {
+      await expect.poll(() => shot.evaluate((img: HTMLImageElement) => img.complete && img.currentSrc)).toBeTruthy();
+      return /todos-screenshot-dark/.test(await shot.evaluate((img: HTMLImageElement) => img.currentSrc))
+        ? 'dark'
+        : 'light';
+    };
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.goto('/');
+    expect(await shown()).toBe('dark');
+    await themePicker(page).selectOption({ label: 'Light' });
+    await expect.poll(shown).toBe('light');
+    await page.reload();
+    expect(await shown()).toBe('light');
+
+    await page.emulateMedia({ colorScheme: 'light' });
+    await themePicker(page).selectOption({ label: 'Dark' });
+    await expect.poll(shown).toBe('dark');
+    await page.reload();
+    expect(await shown()).toBe('dark');
+  });
+
   test('a value Starlight stored is honoured on the site', async ({ page }) => {
     await page.emulateMedia({ colorScheme: 'light' });
     await page.addInitScript(() => localStorage.setItem('starlight-theme', 'dark'));
