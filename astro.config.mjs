@@ -63,7 +63,7 @@ export default defineConfig({
       title: 'Astro Todos',
       // Our own 404 page (src/pages/404.astro) answers every unknown address, /docs/* included.
       disable404Route: true,
-      customCss: ['./src/styles/docs.css'],
+      customCss: ['./src/styles/tokens.css', './src/styles/docs.css'],
       favicon: '/favicon.svg',
       // Where the sources live: "Edit page" opens src/content/docs/docs/<slug>.md there.
       editLink: REPOSITORY_EDIT_URL ? { baseUrl: REPOSITORY_EDIT_URL } : {},
