@@ -55,8 +55,10 @@ export function TodoRow({
 
   useEffect(() => {
     if (editing) {
-      editInputRef.current?.focus();
-      editInputRef.current?.select();
+      const input = editInputRef.current;
+      input?.focus();
+      // Everything selected, the caret at the start: a long text shows its beginning, not its end.
+      input?.setSelectionRange(0, input.value.length, 'backward');
     } else if (refocusEditButton.current) {
       refocusEditButton.current = false;
       editButtonRef.current?.focus();

@@ -4,6 +4,7 @@
  * reload in between and without JavaScript; a failed change's Retry sends it again; at 320 px
  * nothing scrolls sideways and every row control is a 44 px tap target.
  */
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import {
   addTodo,
@@ -203,7 +204,8 @@ for (const width of [320, 390]) {
     };
     const row = todoItems(page).first();
     await sizeOf('check box', row.getByRole('checkbox'));
-    const menu = row.getByRole('button', { name: `Actions for “${LONG}”` });
+    // A <summary>: a disclosure button to screen readers, "generic" to Playwright's role names.
+    const menu = row.getByLabel(`Actions for “${LONG}”`);
     await sizeOf('actions menu', menu);
     await expect(row.getByRole('button', { name: /^Delete/ })).toBeHidden();
     await menu.click();
@@ -244,5 +246,31 @@ test('a wide screen: the list is centred, the row actions inline', async ({ page
   expect(Math.abs(left - right)).toBeLessThan(24);
   expect(list!.width).toBeGreaterThan(560);
   await expect(page.getByRole('button', { name: 'Delete “centred”' })).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Actions for “centred”' })).toBeHidden();
+  await expect(page.getByLabel('Actions for “centred”')).toBeHidden();
+});
+
+test('axe: a phone with a row menu open, the undo offer and a Retry alert, light and dark', async ({ page, user }) => {
+  void user;
+  allowConsoleErrors(page, /Failed to load resource/);
+  await page.setViewportSize({ width: 390, height: 740 });
+  await addTodo(page, 'kept');
+  await addTodo(page, 'deleted');
+  await page.route('**/api/todos/*', (route) =>
+    route.request().method() === 'PATCH' ? route.abort('internetdisconnected') : route.fallback(),
+  );
+  await todoCheckbox(page, 'kept').click();
+  await expect(page.getByRole('alert').getByRole('button', { name: 'Retry' })).toBeVisible();
+  const row = todoItems(page).last();
+  await row.getByLabel('Actions for “deleted”').click();
+  await expectSaved(page, 'DELETE', () => row.getByRole('button', { name: 'Delete “deleted”' }).click());
+  await todoItems(page).first().getByLabel('Actions for “kept”').click();
+  await expect(undoOffer(page)).toBeVisible();
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    const serious = violations
+      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+      .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+    expect(serious, `serious or critical axe violations (${colorScheme})`).toEqual([]);
+  }
 });
