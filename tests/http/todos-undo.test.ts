@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TODO_LIMIT, UNDO_WINDOW_SECONDS } from '#todos/schema.server.ts';
 import { HttpClient } from '../support/http-client.ts';
 import { APP_MODES, type RunningApp } from '../support/running-app.ts';
-import { addTodo as add, appWithTwoUsers, listTodos as list, type TodoJson } from '../support/todo-users.ts';
+import { addTodo as add, appWithTwoUsers, listTodos as list, signedIn, type TodoJson } from '../support/todo-users.ts';
 
 describe.each(APP_MODES)('undo (%s)', (mode) => {
   let app: RunningApp;
@@ -180,4 +180,29 @@ describe.each(APP_MODES)('undo (%s)', (mode) => {
     expect((await list(bob)).map((t) => t.id)).not.toContain(full.id);
     expect(await post(bob, 'restore', { ids: String(full.id) })).toBe('/todos?error=limit');
   });
+
+  it.runIf(mode === 'postgres')(
+    'no JavaScript: undoes a clear of 1,000 todos (the ids fit the URL and the form)',
+    async () => {
+      const client = await signedIn(app, 'thousand');
+      const first = await add(client, 'the first');
+      await app.database!.query(
+        `INSERT INTO todos (user_id, content, completed)
+       SELECT user_id, 'done ' || n, true FROM todos, generate_series(1, $2::int) AS n WHERE id = $1`,
+        [first.id, TODO_LIMIT - 1],
+      );
+      await client.fetch(`/api/todos/${first.id}`, { method: 'PATCH', json: { completed: true } });
+      const before = await list(client);
+      expect(before).toHaveLength(TODO_LIMIT);
+
+      const location = await post(client, 'clear-completed', {});
+      expect(await list(client)).toEqual([]);
+      const page = await client.fetch(location!);
+      expect(page.status).toBe(200);
+      const ids = /name="ids" value="([\d,]+)"/.exec(await page.text())?.[1];
+      expect(ids?.split(',')).toHaveLength(TODO_LIMIT);
+      expect(await post(client, 'restore', { ids: ids! })).toBe('/todos');
+      expect(await list(client)).toEqual(before);
+    },
+  );
 });
