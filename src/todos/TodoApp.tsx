@@ -95,7 +95,10 @@ export default function TodoApp({
         offer={todos.undoOffer}
         filter={filter}
         onUndo={() => {
-          actedOn(null);
+          // Focus goes from the Undo button (which goes away) to the first restored row: its place
+          // is after the rows older than it (the list is oldest first; ids grow with age).
+          const first = Math.min(...(todos.undoOffer?.ids ?? []));
+          actedIndex.current = visible.filter((item) => !item.pending && item.id < first).length;
           todos.undo();
         }}
         onDismiss={(offerId, closed) => {

@@ -75,6 +75,7 @@ test('undo after a delete brings back the same todo in its place, without taking
   expect(response.status()).toBe(200);
   await expect(todoItems(page)).toHaveText([/^one/, /^two/, /^three/]);
   await expect(todoCheckbox(page, 'two')).toBeChecked();
+  await expect(todoCheckbox(page, 'two')).toBeFocused(); // focus follows the restored todo
   expect(await serverTodos(page)).toEqual(before);
   await expect(undoOffer(page)).toHaveCount(0);
   await expect(page).toHaveURL(/\/todos$/);
