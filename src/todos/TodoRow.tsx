@@ -56,9 +56,12 @@ export function TodoRow({
   useEffect(() => {
     if (editing) {
       const input = editInputRef.current;
-      input?.focus();
-      // Everything selected, the caret at the start: a long text shows its beginning, not its end.
-      input?.setSelectionRange(0, input.value.length, 'backward');
+      if (input) {
+        input.focus();
+        // Everything selected, the caret at the start: a long text shows its beginning, not its end.
+        input.setSelectionRange(0, input.value.length, 'backward');
+        input.scrollLeft = 0;
+      }
     } else if (refocusEditButton.current) {
       refocusEditButton.current = false;
       editButtonRef.current?.focus();

@@ -223,6 +223,10 @@ for (const width of [320, 390]) {
     const editor = page.getByRole('textbox', { name: 'Edit todo' });
     const [field, rowBox] = [await editor.boundingBox(), await row.boundingBox()];
     expect(field!.width).toBeGreaterThan(rowBox!.width - 70);
+    // All of the text selected, and its start in view (not only its end).
+    expect(
+      await editor.evaluate((el: HTMLInputElement) => [el.selectionStart, el.selectionEnd, el.scrollLeft]),
+    ).toEqual([0, LONG.length, 0]);
     await sizeOf('Save', row.getByRole('button', { name: 'Save' }));
     await sizeOf('Cancel', row.getByRole('link', { name: 'Cancel' }));
     expect(await overflow()).toBeLessThanOrEqual(0);
