@@ -9,6 +9,7 @@ import { FilterField } from './FormFields.tsx';
 import { NewTodoForm } from './NewTodoForm.tsx';
 import { TodoFooter } from './TodoFooter.tsx';
 import { TodoRow } from './TodoRow.tsx';
+import { UndoToast } from './UndoToast.tsx';
 import { signInPath } from '#lib/auth/redirects.ts';
 import { useFilter } from './useFilter.ts';
 import { useTodos } from './useTodos.ts';
@@ -22,6 +23,8 @@ interface Props {
   initialError?: string | null;
   /** ...and the text it refused, for the new-todo input or the open editor. */
   initialRefusedText?: RefusedText | null;
+  /** The ids a delete just removed (`?undo=`): offered for undo. */
+  initialUndoIds?: number[] | null;
 }
 
 export default function TodoApp({
@@ -30,8 +33,9 @@ export default function TodoApp({
   initialEditingId = null,
   initialError = null,
   initialRefusedText = null,
+  initialUndoIds = null,
 }: Props) {
-  const todos = useTodos(initialTodos, initialError);
+  const todos = useTodos(initialTodos, initialError, initialUndoIds);
   const [filter, setFilter] = useFilter(initialFilter);
   const { items, remaining, message } = todos;
   const visible = items.filter((item) => matchesFilter(item, filter));
@@ -57,7 +61,7 @@ export default function TodoApp({
     const boxes = listRef.current?.querySelectorAll<HTMLElement>('[role="checkbox"]');
     const next = index === null ? undefined : boxes?.[Math.min(index, boxes.length - 1)];
     (next ?? newTodoRef.current)?.focus();
-  }, [items, filter]);
+  }, [items, filter, todos.undoOffer]);
 
   return (
     <div className="todo-app">
@@ -74,12 +78,35 @@ export default function TodoApp({
             <p>
               {message.text} {message.signIn && <a href={signInPath('/todos')}>Sign in again</a>}
             </p>
-            <button type="button" className="link-button" onClick={todos.dismissMessage}>
-              Dismiss
-            </button>
+            <span className="todo-messages__actions">
+              {message.retry && (
+                <button type="button" className="button button--small" onClick={todos.retry}>
+                  Retry
+                </button>
+              )}
+              <button type="button" className="link-button" onClick={todos.dismissMessage}>
+                Dismiss
+              </button>
+            </span>
           </div>
         )}
       </div>
+      <UndoToast
+        offer={todos.undoOffer}
+        filter={filter}
+        onUndo={() => {
+          // Focus goes from the Undo button (which goes away) to the first restored row: its place
+          // is after the rows older than it (the list is oldest first; ids grow with age).
+          const first = Math.min(...(todos.undoOffer?.ids ?? []));
+          actedIndex.current = visible.filter((item) => !item.pending && item.id < first).length;
+          todos.undo();
+        }}
+        onDismiss={(offerId, closed) => {
+          // Focus moves only when it went with the closed offer, never when the offer times out.
+          if (closed) actedOn(null);
+          todos.dismissUndo(offerId);
+        }}
+      />
       <p role="status" className="visually-hidden">
         {todos.announcement}
       </p>

@@ -5,6 +5,9 @@
  * - Delete posts to /todos/delete.
  * With JavaScript the island intercepts each submit. Editing happens in place (Edit, or a
  * double-click on the text): Enter or leaving the editor saves, Escape cancels, empty text deletes.
+ * Edit and Delete sit in a <details> menu ("⋯"): on a phone the row keeps its width for the
+ * check box and the whole text, and the menu opens on tap; on a wide screen global.css shows them
+ * inline and hides the menu button (where the browser can style ::details-content).
  */
 import { useEffect, useRef, useState, type FocusEvent, type KeyboardEvent, type SubmitEvent } from 'react';
 import { CONTENT_MAX, todosPath, type TodoFilter } from './model.ts';
@@ -45,17 +48,25 @@ export function TodoRow({
   const [draft, setDraft] = useState(initialEditText ?? item.content);
   const editInputRef = useRef<HTMLInputElement>(null);
   const editButtonRef = useRef<HTMLButtonElement>(null);
+  const menuRef = useRef<HTMLDetailsElement>(null);
   // Enter/Escape end the edit and unmount the input; the blur that may follow must not save again.
   const closing = useRef(false);
   const refocusEditButton = useRef(false);
 
   useEffect(() => {
     if (editing) {
-      editInputRef.current?.focus();
-      editInputRef.current?.select();
+      const input = editInputRef.current;
+      if (input) {
+        input.focus();
+        // Everything selected, the caret at the start: a long text shows its beginning, not its end.
+        input.setSelectionRange(0, input.value.length, 'backward');
+        input.scrollLeft = 0;
+      }
     } else if (refocusEditButton.current) {
       refocusEditButton.current = false;
       editButtonRef.current?.focus();
+      // In a closed menu (a phone) Edit can't take focus: its menu button does.
+      if (document.activeElement !== editButtonRef.current) menuRef.current?.querySelector('summary')?.focus();
     }
   }, [editing]);
 
@@ -87,6 +98,14 @@ export function TodoRow({
       event.preventDefault();
       finishEditing(false, true);
     }
+  }
+
+  /** Escape closes an open actions menu, back to its button. */
+  function handleMenuKeyDown(event: KeyboardEvent<HTMLDetailsElement>) {
+    if (event.key !== 'Escape' || !event.currentTarget.open) return;
+    event.preventDefault();
+    event.currentTarget.open = false;
+    event.currentTarget.querySelector('summary')?.focus();
   }
 
   /** Leaving the editor saves; moving between its own field, Save and Cancel doesn't. */
@@ -174,46 +193,53 @@ export function TodoRow({
           <span id={textId} className="todo-item__text" onDoubleClick={startEditing}>
             {item.content}
           </span>
-          <div className="todo-item__actions">
-            <form
-              method="get"
-              action="/todos"
-              onSubmit={(event) => {
-                keepOnPage(event);
-                startEditing();
-              }}
-            >
-              {filter !== 'all' && <FilterField filter={filter} />}
-              <button
-                ref={editButtonRef}
-                type="submit"
-                name="edit"
-                value={item.id}
-                className="button button--small button--secondary"
-                aria-label={`Edit “${item.content}”`}
+          {/* <details> is interactive (its <summary> is the button): Escape closes it, as menus do. */}
+          {/* eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions */}
+          <details className="todo-item__menu" name="todo-actions" ref={menuRef} onKeyDown={handleMenuKeyDown}>
+            <summary className="todo-item__menu-button" aria-label={`Actions for “${item.content}”`}>
+              <span aria-hidden="true">⋯</span>
+            </summary>
+            <div className="todo-item__actions">
+              <form
+                method="get"
+                action="/todos"
+                onSubmit={(event) => {
+                  keepOnPage(event);
+                  startEditing();
+                }}
               >
-                Edit
-              </button>
-            </form>
-            <form
-              method="post"
-              action="/todos/delete"
-              onSubmit={(event) => {
-                keepOnPage(event);
-                onDelete(item.key);
-              }}
-            >
-              <IdField id={item.id} />
-              <FilterField filter={filter} />
-              <button
-                type="submit"
-                className="button button--small button--danger"
-                aria-label={`Delete “${item.content}”`}
+                {filter !== 'all' && <FilterField filter={filter} />}
+                <button
+                  ref={editButtonRef}
+                  type="submit"
+                  name="edit"
+                  value={item.id}
+                  className="button button--small button--secondary"
+                  aria-label={`Edit “${item.content}”`}
+                >
+                  Edit
+                </button>
+              </form>
+              <form
+                method="post"
+                action="/todos/delete"
+                onSubmit={(event) => {
+                  keepOnPage(event);
+                  onDelete(item.key);
+                }}
               >
-                Delete
-              </button>
-            </form>
-          </div>
+                <IdField id={item.id} />
+                <FilterField filter={filter} />
+                <button
+                  type="submit"
+                  className="button button--small button--danger"
+                  aria-label={`Delete “${item.content}”`}
+                >
+                  Delete
+                </button>
+              </form>
+            </div>
+          </details>
         </>
       )}
     </li>

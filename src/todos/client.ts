@@ -58,8 +58,13 @@ function clearCompleted(): Promise<{ deletedIds: number[] }> {
   return request<{ deletedIds: number[] }>('DELETE', `${BASE}/completed`);
 }
 
+/** Undo deletes made within the undo window; resolves with the restored todos, oldest first. */
+function restoreTodos(ids: number[]): Promise<Todo[]> {
+  return request<Todo[]>('POST', `${BASE}/restore`, { ids });
+}
+
 /** The calls the island's store makes (a parameter of TodoStore, so tests can script them). */
-export const todoApi = { listTodos, createTodo, updateTodo, deleteTodo, completeAll, clearCompleted };
+export const todoApi = { listTodos, createTodo, updateTodo, deleteTodo, completeAll, clearCompleted, restoreTodos };
 
 async function request<T>(method: string, url: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   let response: Response;

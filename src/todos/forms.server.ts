@@ -5,7 +5,8 @@
  * change was refused). Bad input never becomes a 500; messages come from a fixed table, so
  * nothing from the request is echoed into the page's messages. Text refused for its length or
  * the todo limit comes back in its input (a short-lived cookie, rendered as a form value), so it
- * isn't lost.
+ * isn't lost. A delete (or clear-completed, or an edit to empty text) redirects with
+ * `undo=<ids>`, where the list offers an Undo form posting to /todos/restore.
  */
 import type { AstroCookies } from 'astro';
 import { z } from 'zod';
@@ -21,6 +22,7 @@ import {
   contentSchema,
   parseFilter,
   parseTodoId,
+  parseTodoIds,
   todosPath,
   type TodoFilter,
 } from './schema.server.ts';
@@ -30,6 +32,7 @@ import {
   clearCompleted,
   createTodo,
   deleteTodo,
+  restoreTodos,
   setAllCompleted,
   updateTodo,
 } from './queries.server.ts';
@@ -41,6 +44,7 @@ const FORM_ERRORS = {
   not_found: 'That todo no longer exists (deleted in another tab?).',
   limit: `You can have at most ${TODO_LIMIT.toLocaleString('en')} todos. Delete some to add more.`,
   server_error: 'The server had a problem and nothing was changed. Try again.',
+  undo_expired: 'That can no longer be undone (it was deleted too long ago, or already restored).',
 } as const;
 
 type FormErrorCode = keyof typeof FORM_ERRORS;
@@ -50,7 +54,7 @@ export function formErrorMessage(code: string | null): string | null {
   return code && Object.hasOwn(FORM_ERRORS, code) ? FORM_ERRORS[code as FormErrorCode] : null;
 }
 
-const FORM_ACTIONS = ['add', 'toggle', 'edit', 'delete', 'clear-completed', 'complete-all'] as const;
+const FORM_ACTIONS = ['add', 'toggle', 'edit', 'delete', 'clear-completed', 'complete-all', 'restore'] as const;
 export type FormAction = (typeof FORM_ACTIONS)[number];
 
 export function isFormAction(raw: string | undefined): raw is FormAction {
@@ -143,8 +147,16 @@ function owned<T>(result: T | null): T {
   return result;
 }
 
-/** Applies one form action as `owner`. Resolves when done; throws FormRefusal when refused. */
-async function apply(database: Queryable, owner: Owner, action: FormAction, form: URLSearchParams): Promise<void> {
+/**
+ * Applies one form action as `owner`. Resolves when done, with the ids it deleted (for the undo
+ * offer) if any; throws FormRefusal when refused.
+ */
+async function apply(
+  database: Queryable,
+  owner: Owner,
+  action: FormAction,
+  form: URLSearchParams,
+): Promise<number[] | void> {
   switch (action) {
     case 'add': {
       const content = optionalContent(form);
@@ -172,15 +184,28 @@ async function apply(database: Queryable, owner: Owner, action: FormAction, form
         content === null ? await deleteTodo(database, owner, id) : await updateTodo(database, owner, id, { content }),
       ).todo;
       if (!done) throw new FormRefusal('not_found');
-      return;
+      return content === null ? [id] : undefined;
     }
     case 'delete': {
-      if (!owned(await deleteTodo(database, owner, requireId(form))).todo) throw new FormRefusal('not_found');
-      return;
+      const id = requireId(form);
+      if (!owned(await deleteTodo(database, owner, id)).todo) throw new FormRefusal('not_found');
+      return [id];
     }
     case 'clear-completed':
-      owned(await clearCompleted(database, owner));
+      return owned(await clearCompleted(database, owner));
+    case 'restore': {
+      const ids = parseTodoIds(form.get('ids'));
+      if (!ids) throw new FormRefusal('invalid');
+      let restored;
+      try {
+        restored = owned(await restoreTodos(database, owner, ids));
+      } catch (error) {
+        if (error instanceof TodoLimitError) throw new FormRefusal('limit');
+        throw error;
+      }
+      if (restored.length === 0) throw new FormRefusal('undo_expired');
       return;
+    }
     case 'complete-all':
       owned(await setAllCompleted(database, owner, requireCompleted(form)));
       return;
@@ -221,8 +246,8 @@ export async function handleTodoForm(
   try {
     const form = await readForm(request);
     filter = parseFilter(form.get('filter'));
-    await apply(database, owner, action, form);
-    return { location: todosPath(filter) };
+    const deleted = await apply(database, owner, action, form);
+    return { location: todosPath(filter, deleted?.length ? { undo: deleted.join(',') } : {}) };
   } catch (error) {
     if (error instanceof SignedOut) return null;
     if (error instanceof FormRefusal) {

@@ -12,6 +12,13 @@ export const CONTENT_MAX = 500;
  */
 export const TODO_LIMIT = 1000;
 
+/**
+ * How long a deleted todo can be restored (undo), in seconds; after that the hourly prune removes
+ * it for good. The island's visible offer is much shorter (UNDO_OFFER_MS); the server's window
+ * covers a slow network, a reload and the no-JavaScript undo form.
+ */
+export const UNDO_WINDOW_SECONDS = 10 * 60;
+
 /** A todo as the API returns it and the island renders it. */
 export interface Todo {
   id: number;
@@ -25,6 +32,22 @@ export function parseTodoId(raw: string | undefined): number | null {
   if (!raw || !/^[1-9]\d{0,9}$/.test(raw)) return null;
   const id = Number(raw);
   return id <= 2_147_483_647 ? id : null;
+}
+
+/**
+ * A list of todo ids as the undo URL and form carry it (`12,13,20`): each a valid id, at most
+ * TODO_LIMIT (a clear completed can delete every todo), duplicates dropped; null for anything else.
+ */
+export function parseTodoIds(raw: string | null | undefined): number[] | null {
+  const parts = raw ? raw.split(',') : [];
+  if (parts.length === 0 || parts.length > TODO_LIMIT) return null;
+  const ids = new Set<number>();
+  for (const part of parts) {
+    const id = parseTodoId(part);
+    if (id === null) return null;
+    ids.add(id);
+  }
+  return [...ids];
 }
 
 /** Text a refused no-JS form post carried, for the input it came from: the new-todo form or a todo's editor. */

@@ -5,10 +5,14 @@
  * signed-in request makes one database round trip. Each function returns null when there is no
  * owner (no live session: 401); otherwise zero todos means "not yours or not there" (404 either way).
  * Pass a user id instead of an Owner for internal jobs and tests.
+ *
+ * Deleting is a soft delete (migration 0009): `deleted_at` is set, and every statement here reads,
+ * changes and counts only rows with `deleted_at IS NULL`, so a deleted todo is simply absent until
+ * `restoreTodos` brings it back within UNDO_WINDOW_SECONDS, or the prune removes it for good.
  */
 import type { Queryable } from '#lib/db/index.server.ts';
 import { ownerById, param, type MeColumns, type Owner } from '#lib/auth/session-owner.server.ts';
-import { TODO_LIMIT, type Todo, type UpdateTodo } from './schema.server.ts';
+import { TODO_LIMIT, UNDO_WINDOW_SECONDS, type Todo, type UpdateTodo } from './schema.server.ts';
 
 /** The user already has TODO_LIMIT todos; nothing was stored. */
 export class TodoLimitError extends Error {
@@ -77,7 +81,7 @@ export async function listTodos(database: Queryable, ownerOrId: OwnerOrId): Prom
     database,
     asOwner(ownerOrId),
     ` SELECT me.*, t.id, t.content, t.completed, t.created_at
-        FROM me LEFT JOIN todos t ON t.user_id = me.session_user_id
+        FROM me LEFT JOIN todos t ON t.user_id = me.session_user_id AND t.deleted_at IS NULL
        ORDER BY t.created_at, t.id`,
     [],
   );
@@ -129,7 +133,7 @@ export async function updateTodo(
           SET content = COALESCE(${p(2)}, content),
               completed = COALESCE(${p(3)}, completed),
               updated_at = now()
-        WHERE id = ${p(1)} AND user_id = (SELECT session_user_id FROM me)
+        WHERE id = ${p(1)} AND user_id = (SELECT session_user_id FROM me) AND deleted_at IS NULL
         RETURNING ${COLUMNS}
      )
      SELECT me.*, changed.* FROM me LEFT JOIN changed ON true`,
@@ -138,7 +142,7 @@ export async function updateTodo(
   return rows && { todo: rows.filter(hasTodo).map(toTodo)[0] ?? null };
 }
 
-/** Deletes the todo if it is the owner's; `{ todo: true }` (by user id: true) when it did. */
+/** Deletes (soft) the todo if it is the owner's; `{ todo: true }` (by user id: true) when it did. */
 export function deleteTodo(database: Queryable, owner: Owner, id: number): Promise<OneTodo<true>>;
 export function deleteTodo(database: Queryable, userId: number, id: number): Promise<boolean>;
 export async function deleteTodo(
@@ -152,7 +156,9 @@ export async function deleteTodo(
     database,
     owner,
     `, deleted AS (
-       DELETE FROM todos WHERE id = ${param(owner, 1)} AND user_id = (SELECT session_user_id FROM me) RETURNING id
+       UPDATE todos SET deleted_at = now()
+        WHERE id = ${param(owner, 1)} AND user_id = (SELECT session_user_id FROM me) AND deleted_at IS NULL
+        RETURNING id
      )
      SELECT me.*, deleted.id FROM me LEFT JOIN deleted ON true`,
     [id],
@@ -176,13 +182,14 @@ export async function setAllCompleted(
     owner,
     `, changed AS (
        UPDATE todos SET completed = ${c}::boolean, updated_at = now()
-        WHERE user_id = (SELECT session_user_id FROM me) AND completed <> ${c}::boolean
+        WHERE user_id = (SELECT session_user_id FROM me) AND completed <> ${c}::boolean AND deleted_at IS NULL
         RETURNING ${COLUMNS}
      ),
      all_todos AS (
        SELECT ${COLUMNS} FROM changed
        UNION ALL
-       SELECT ${COLUMNS} FROM todos WHERE user_id = (SELECT session_user_id FROM me) AND completed = ${c}::boolean
+       SELECT ${COLUMNS} FROM todos
+        WHERE user_id = (SELECT session_user_id FROM me) AND completed = ${c}::boolean AND deleted_at IS NULL
      )
      SELECT me.*, all_todos.* FROM me LEFT JOIN all_todos ON true`,
     [completed],
@@ -190,7 +197,7 @@ export async function setAllCompleted(
   return rows && rows.filter(hasTodo).sort(byAge).map(toTodo);
 }
 
-/** Deletes the owner's completed todos in one statement; returns the ids it deleted. */
+/** Deletes (soft) the owner's completed todos in one statement; returns the ids it deleted. */
 export function clearCompleted(database: Queryable, owner: Owner): Promise<number[] | null>;
 export function clearCompleted(database: Queryable, userId: number): Promise<number[]>;
 export async function clearCompleted(database: Queryable, ownerOrId: OwnerOrId): Promise<number[] | null> {
@@ -198,7 +205,9 @@ export async function clearCompleted(database: Queryable, ownerOrId: OwnerOrId):
     database,
     asOwner(ownerOrId),
     `, deleted AS (
-       DELETE FROM todos WHERE user_id = (SELECT session_user_id FROM me) AND completed RETURNING id
+       UPDATE todos SET deleted_at = now()
+        WHERE user_id = (SELECT session_user_id FROM me) AND completed AND deleted_at IS NULL
+        RETURNING id
      )
      SELECT me.*, deleted.id FROM me LEFT JOIN deleted ON true`,
     [],
@@ -210,4 +219,39 @@ export async function clearCompleted(database: Queryable, ownerOrId: OwnerOrId):
       .map((row) => row.id)
       .sort((a, b) => a - b)
   );
+}
+
+/**
+ * Undoes deletions: the owner's todos among `ids` deleted less than UNDO_WINDOW_SECONDS ago become
+ * live again, with their id, text, state and place (the list is ordered by created_at, id). Returns
+ * the restored todos, oldest first (null: no owner); ids that aren't the owner's, aren't deleted or
+ * were deleted too long ago are left alone. Throws TodoLimitError, restoring nothing, when the
+ * restored todos would take the owner past TODO_LIMIT (migration 0009's count trigger).
+ */
+export function restoreTodos(database: Queryable, owner: Owner, ids: readonly number[]): Promise<Todo[] | null>;
+export function restoreTodos(database: Queryable, userId: number, ids: readonly number[]): Promise<Todo[]>;
+export async function restoreTodos(
+  database: Queryable,
+  ownerOrId: OwnerOrId,
+  ids: readonly number[],
+): Promise<Todo[] | null> {
+  const owner = asOwner(ownerOrId);
+  try {
+    const rows = await ownerStatement<JoinedRow>(
+      database,
+      owner,
+      `, restored AS (
+         UPDATE todos SET deleted_at = NULL, updated_at = now()
+          WHERE user_id = (SELECT session_user_id FROM me) AND id = ANY(${param(owner, 1)}::int[])
+            AND deleted_at > now() - make_interval(secs => ${param(owner, 2)}::int)
+          RETURNING ${COLUMNS}
+       )
+       SELECT me.*, restored.* FROM me LEFT JOIN restored ON true`,
+      [[...ids], UNDO_WINDOW_SECONDS],
+    );
+    return rows && rows.filter(hasTodo).sort(byAge).map(toTodo);
+  } catch (error) {
+    if (isLimitViolation(error)) throw new TodoLimitError();
+    throw error;
+  }
 }

@@ -3,7 +3,7 @@
  * limits and filters are in model.ts, which the island imports without zod.
  */
 import { z } from 'zod';
-import { CONTENT_MAX } from './model.ts';
+import { CONTENT_MAX, TODO_LIMIT } from './model.ts';
 
 export * from './model.ts';
 
@@ -29,6 +29,17 @@ export const updateTodoSchema = z
 /** Body of `POST /api/todos/complete-all`: the state every todo of the user is set to. */
 export const completeAllSchema = z.strictObject({
   completed: z.boolean({ error: 'completed must be true or false' }),
+});
+
+/** Body of `POST /api/todos/restore`: the deleted todos to bring back (undo). */
+export const restoreTodosSchema = z.strictObject({
+  ids: z
+    .array(z.int({ error: 'ids must be todo ids' }).min(1).max(2_147_483_647), {
+      error: 'ids must be a list of todo ids',
+    })
+    .min(1, 'send at least one id')
+    // A clear completed can delete every todo: one restore brings them all back.
+    .max(TODO_LIMIT, `send at most ${TODO_LIMIT} ids`),
 });
 
 export type UpdateTodo = z.infer<typeof updateTodoSchema>;

@@ -16,10 +16,16 @@
  *
  * `refresh()` (on focus / visibility) replaces the list with the server's, so two tabs or devices
  * converge; it only applies when no change of ours is under way, or it would undo one on screen.
+ *
+ * A delete (one todo, or clear completed) leaves an undo offer (`undoOffer`); `undo()` puts the todos
+ * back at once and asks the server to restore them (a soft delete there, within its window). The
+ * restore is a bulk request, so it reaches the server after the delete it undoes. A failed change
+ * whose failure may pass (network, 5xx) carries `retry` in its message: `retry()` sends the same
+ * explicit state again.
  */
 import type { Todo } from './model.ts';
 import { ApiError, todoApi, type TodoPatch } from './client.ts';
-import { announce, failed, failureMessage, type TodoMessage } from './messages.ts';
+import { announce, failed, failureMessage, type TodoMessage, type UndoOffer } from './messages.ts';
 import { RequestSequencer } from './request-sequencer.ts';
 
 /** A todo as shown. `key` stays the same when a new todo's temporary id becomes the server's. */
@@ -35,6 +41,8 @@ export interface TodoState {
   message: TodoMessage | null;
   /** Polite status text for screen readers (e.g. "Deleted “buy milk”"). */
   announcement: string;
+  /** The latest delete, offered for undo until dismissed, undone or replaced by another. */
+  undoOffer: UndoOffer | null;
 }
 
 /** The API calls the store makes; injectable so the rules can be tested without a server. */
@@ -60,14 +68,28 @@ export class TodoStore {
   private refreshWanted = false;
   private nextTempId = -1;
   private messageId = 0;
+  private offerId = 0;
+  /** The todos the current undo offer would put back on screen (empty when only their ids are known). */
+  private undoItems: TodoItem[] = [];
+  /** The ids the server actually deleted for an offer, once it has answered (clear completed). */
+  private readonly deletedIdsOf = new Map<number, number[]>();
 
-  constructor(initialTodos: Todo[], api: TodoApi = todoApi, initialError: string | null = null) {
+  /** `initialUndoIds`: a delete the page was told about in its URL (`?undo=`), offered for undo. */
+  constructor(
+    initialTodos: Todo[],
+    api: TodoApi = todoApi,
+    initialError: string | null = null,
+    initialUndoIds: number[] | null = null,
+  ) {
     this.api = api;
     for (const todo of initialTodos) this.confirmed.set(todo.id, todo);
     this.state = {
       items: initialTodos.map((todo) => ({ ...todo, key: String(todo.id), pending: false })),
       message: initialError ? { id: ++this.messageId, text: initialError, signIn: false } : null,
       announcement: '',
+      undoOffer: initialUndoIds?.length
+        ? { id: ++this.offerId, text: announce.deletedCount(initialUndoIds.length), ids: initialUndoIds }
+        : null,
     };
   }
 
@@ -102,7 +124,7 @@ export class TodoStore {
       const wasDeleted = this.deletedBeforeCreated.delete(key);
       this.removeItem(key);
       if (wasDeleted) return true;
-      this.fail(error, failed.add(text));
+      this.fail(error, failed.add(text), true, () => void this.add(text));
       return false;
     }
 
@@ -152,11 +174,12 @@ export class TodoStore {
     if (!item) return;
     this.changeCount++;
     this.removeItem(key);
-    this.announce(announce.deleted(item.content));
     if (item.pending) {
+      this.announce(announce.deleted(item.content));
       this.deletedBeforeCreated.add(key);
       return;
     }
+    this.offerUndo(announce.deleted(item.content), [item]);
     void this.deleteOnServer(item);
   };
 
@@ -165,10 +188,35 @@ export class TodoStore {
     this.setState({ ...this.state, message: null });
   };
 
+  /** Hide the current message and send the change it is about again. */
+  retry = (): void => {
+    const retry = this.state.message?.retry;
+    this.dismissMessage();
+    retry?.();
+  };
+
+  /** Put back what the current undo offer deleted: on screen at once, then on the server. */
+  undo = (): void => {
+    const offer = this.state.undoOffer;
+    if (!offer) return;
+    const items = this.undoItems;
+    this.undoItems = [];
+    this.setState({ ...this.state, undoOffer: null });
+    void this.restore(offer, items);
+  };
+
+  /** Withdraw the undo offer `offerId` (its time is up, or the person closed it); the delete stands. */
+  dismissUndo = (offerId: number): void => {
+    if (this.state.undoOffer?.id !== offerId) return;
+    this.undoItems = [];
+    this.deletedIdsOf.delete(offerId);
+    this.setState({ ...this.state, undoOffer: null });
+  };
+
   /** Mark every todo done (or not done): one request, and the screen changes at once. */
   setAllCompleted = (completed: boolean): void => {
     const { items } = this.state;
-    if (items.every((item) => item.completed === completed)) return;
+    if (items.length === 0 || items.every((item) => item.completed === completed)) return;
     this.changeCount++;
     this.setItems(items.map((item) => ({ ...item, completed })));
     this.announce(announce.completeAll(completed));
@@ -182,8 +230,9 @@ export class TodoStore {
     this.changeCount++;
     this.setItems(this.state.items.filter((item) => !item.completed));
     for (const item of done) if (item.pending) this.deletedBeforeCreated.add(item.key);
-    this.announce(announce.cleared(done.length));
-    void this.clearOnServer(done.filter((item) => !item.pending));
+    const removed = done.filter((item) => !item.pending);
+    const offerId = this.offerUndo(announce.cleared(done.length), removed);
+    void this.clearOnServer(removed, offerId);
   };
 
   /**
@@ -258,8 +307,17 @@ export class TodoStore {
         return;
       }
       this.replaceItem(key, { ...base, key, pending: false });
-      this.fail(error, failed.update(base.content));
+      this.fail(error, failed.update(base.content), true, () => this.reapply(key, patch));
     }
+  }
+
+  /** Make the change `patch` describes again (explicit values), as a retry. */
+  private reapply(key: string, patch: TodoPatch): void {
+    const item = this.find(key);
+    if (!item) return;
+    this.changeCount++;
+    this.replaceItem(key, { ...item, ...patch });
+    void this.sync(key);
   }
 
   private async completeAllOnServer(completed: boolean): Promise<void> {
@@ -274,7 +332,7 @@ export class TodoStore {
           return base && !item.pending && item.completed === completed ? { ...item, completed: base.completed } : item;
         }),
       );
-      this.fail(error, failed.completeAll(completed));
+      this.fail(error, failed.completeAll(completed), true, () => this.setAllCompleted(completed));
       this.syncAll();
       return;
     }
@@ -282,16 +340,21 @@ export class TodoStore {
     this.syncAll(); // send anything changed while the bulk request was out
   }
 
-  private async clearOnServer(removed: TodoItem[]): Promise<void> {
+  private async clearOnServer(removed: TodoItem[], offerId: number | null): Promise<void> {
     let deletedIds: number[];
     try {
       ({ deletedIds } = await this.requests.sendAlone(() => this.api.clearCompleted()));
     } catch (error) {
-      for (const item of removed) this.insertInOrder(item);
-      this.fail(error, failed.clearCompleted());
+      if (offerId !== null) this.dismissUndo(offerId);
+      for (const item of removed) if (!this.find(item.key)) this.insertInOrder(item);
+      this.fail(error, failed.clearCompleted(), true, () => this.clearCompleted());
       this.syncAll();
       return;
     }
+    // Undo restores what the server deleted (also what another tab had completed meanwhile).
+    if (offerId !== null) this.deletedIdsOf.set(offerId, deletedIds);
+    if (this.state.undoOffer?.id === offerId)
+      this.setState({ ...this.state, undoOffer: { ...this.state.undoOffer, ids: deletedIds } });
     const deleted = new Set(deletedIds);
     for (const id of deleted) this.confirmed.delete(id);
     // Completed on the server by another tab: gone there, so gone here too.
@@ -330,14 +393,68 @@ export class TodoStore {
         this.confirmed.delete(item.id); // already gone, which is what was asked
         return;
       }
-      this.insertInOrder(item);
-      this.fail(error, failed.delete(item.content));
+      const offer = this.state.undoOffer;
+      if (offer && offer.ids.length === 1 && offer.ids[0] === item.id) this.dismissUndo(offer.id);
+      if (!this.find(item.key)) this.insertInOrder(item); // (unless an undo already put it back)
+      this.fail(error, failed.delete(item.content), true, () => this.remove(item.key));
       void this.sync(item.key); // a change may have been dropped while it was off the list
     }
   }
 
-  private fail(error: unknown, what: string, showReason = true): void {
-    this.setState({ ...this.state, message: failureMessage(++this.messageId, error, what, showReason) });
+  /** Offers to undo a delete of `items` (their server ids), says so, and returns the offer's id (null: nothing to undo). */
+  private offerUndo(text: string, items: TodoItem[]): number | null {
+    if (items.length === 0) {
+      this.announce(text);
+      return null;
+    }
+    const offer: UndoOffer = { id: ++this.offerId, text, ids: items.map((item) => item.id) };
+    this.undoItems = items;
+    this.setState({ ...this.state, undoOffer: offer, announcement: announce.undoable(text) });
+    return offer.id;
+  }
+
+  /**
+   * Restores an offer's todos: those known go back on screen at once; the request waits for the
+   * delete it undoes (a bulk request) and restores the ids the server deleted. On failure the
+   * todos the server still holds as deleted leave the screen again, with a message.
+   */
+  private async restore(offer: UndoOffer, items: TodoItem[]): Promise<void> {
+    this.changeCount++;
+    for (const item of items) if (!this.find(item.key)) this.insertInOrder(item);
+    this.announce(announce.restored(offer.ids.length));
+    let restored: Todo[];
+    try {
+      restored = await this.requests.sendAlone(() =>
+        this.api.restoreTodos(this.deletedIdsOf.get(offer.id) ?? offer.ids),
+      );
+    } catch (error) {
+      // Still live on the server (its delete failed): it stays. Deleted there: it goes again.
+      for (const item of items) if (!this.confirmed.has(item.id)) this.removeItem(item.key);
+      this.fail(error, failed.restore(offer.ids.length), true, () => {
+        this.undoItems = items;
+        this.setState({ ...this.state, undoOffer: offer });
+        this.undo();
+      });
+      this.syncAll();
+      return;
+    }
+    this.deletedIdsOf.delete(offer.id);
+    const back = new Set(restored.map((todo) => todo.id));
+    for (const todo of restored) {
+      this.confirmed.set(todo.id, todo);
+      // Known ones are on screen already (perhaps changed again meanwhile: syncAll sends that).
+      if (!this.state.items.some((item) => item.id === todo.id)) {
+        this.insertInOrder({ ...todo, key: String(todo.id), pending: false });
+      }
+    }
+    const missing = items.filter((item) => !back.has(item.id) && !this.confirmed.has(item.id));
+    for (const item of missing) this.removeItem(item.key);
+    if (missing.length > 0) this.fail(null, failed.restorePartial(), false);
+    this.syncAll();
+  }
+
+  private fail(error: unknown, what: string, showReason = true, retry?: () => void): void {
+    this.setState({ ...this.state, message: failureMessage(++this.messageId, error, what, showReason, retry) });
   }
 
   /** Say `text` in the polite status region (screen readers read it out). */

@@ -17,12 +17,19 @@ export interface UseTodos extends TodoState {
   setAllCompleted: TodoStore['setAllCompleted'];
   clearCompleted: TodoStore['clearCompleted'];
   dismissMessage: TodoStore['dismissMessage'];
+  retry: TodoStore['retry'];
+  undo: TodoStore['undo'];
+  dismissUndo: TodoStore['dismissUndo'];
   announce: TodoStore['announce'];
 }
 
-/** The todo list and its mutations, starting from `initialTodos` (and a message, if any). */
-export function useTodos(initialTodos: Todo[], initialError: string | null = null): UseTodos {
-  const [store] = useState(() => new TodoStore(initialTodos, undefined, initialError));
+/** The todo list and its mutations, starting from `initialTodos` (and a message or an undo offer, if any). */
+export function useTodos(
+  initialTodos: Todo[],
+  initialError: string | null = null,
+  initialUndoIds: number[] | null = null,
+): UseTodos {
+  const [store] = useState(() => new TodoStore(initialTodos, undefined, initialError, initialUndoIds));
   const state = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
 
   useEffect(() => {
@@ -47,6 +54,9 @@ export function useTodos(initialTodos: Todo[], initialError: string | null = nul
     setAllCompleted: store.setAllCompleted,
     clearCompleted: store.clearCompleted,
     dismissMessage: store.dismissMessage,
+    retry: store.retry,
+    undo: store.undo,
+    dismissUndo: store.dismissUndo,
     announce: store.announce,
   };
 }

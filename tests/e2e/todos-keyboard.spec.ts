@@ -1,6 +1,7 @@
 /**
  * The whole todo list with the keyboard alone, in tab order, with a visible focus indicator on
- * every control reached: add, mark one and all, edit, filter, clear completed, delete.
+ * every control reached: add, mark one and all, edit, filter, clear completed (and its undo
+ * offer), delete.
  */
 import type { Locator, Page } from '@playwright/test';
 import { expect, expectSaved, test, todoCounter, todoItems } from './fixtures.ts';
@@ -69,6 +70,10 @@ test('every todo action works from the keyboard, in a sensible tab order, with v
   await expect(input).toBeFocused(); // focus isn't lost with the button that went away
 
   await tabTo(page, page.getByRole('button', { name: 'Add', exact: true }));
+  // The undo offer of that clear sits between the new-todo form and the list.
+  const offer = page.getByTestId('undo-offer');
+  await tabTo(page, offer.getByRole('button', { name: 'Undo' }));
+  await tabTo(page, offer.getByRole('link', { name: 'Close' }));
   await tabTo(page, markAll);
   await expectSaved(page, 'POST', () => page.keyboard.press('Space'));
   await expect(markAll).toBeChecked();

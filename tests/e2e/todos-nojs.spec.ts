@@ -101,7 +101,7 @@ test('lists, adds, toggles, edits, deletes, marks all and clears completed witho
     await todoCheckbox(page, 'bread').click();
     await page.getByRole('link', { name: 'Completed' }).click();
     await page.getByRole('button', { name: 'Clear completed' }).click();
-    await expect(page).toHaveURL(/\/todos\?filter=completed$/);
+    await expect(page).toHaveURL(/\/todos\?filter=completed&undo=\d+$/);
     await expect(page.getByText('Nothing to do yet')).toBeVisible();
     await expect(todoItems(page)).toHaveCount(0);
   });

@@ -24,6 +24,8 @@ let todoId: number;
 let othersTodoId: number;
 /** Todos for the DELETE case, one per request (the case runs twice: warm-up and count). */
 const deletable: number[] = [];
+/** Deleted todos for the restore cases (API and form), one per request. */
+const restorable: number[] = [];
 const TOKEN = 'round-trip-session-token';
 
 beforeAll(async () => {
@@ -52,6 +54,11 @@ beforeAll(async () => {
     );
     deletable.push(made[0]!.id);
   }
+  const { rows: deleted } = await database.query<{ id: number }>(
+    `INSERT INTO todos (user_id, content, deleted_at) SELECT $1, 'deleted', now() FROM generate_series(1, 4) RETURNING id`,
+    [rows[0]!.id],
+  );
+  restorable.push(...deleted.map((row) => row.id));
   const other = await database.query<{ id: number }>(
     `WITH u AS (INSERT INTO users (email) VALUES ('other@example.com') RETURNING id)
      INSERT INTO todos (user_id, content) SELECT id, 'not Rita''s' FROM u RETURNING id`,
@@ -126,6 +133,11 @@ describe('database round trips per request', () => {
     ['POST /api/todos/complete-all', 1, () => ['/api/todos/complete-all', json('POST', { completed: false }), 200]],
     ['DELETE /api/todos/completed', 1, () => ['/api/todos/completed', json('DELETE'), 200]],
     [
+      'POST /api/todos/restore (undo)',
+      1,
+      () => ['/api/todos/restore', json('POST', { ids: [restorable.shift()] }), 200],
+    ],
+    [
       "PATCH another user's todo (404)",
       1,
       () => [`/api/todos/${othersTodoId}`, json('PATCH', { completed: true }), 404],
@@ -133,6 +145,7 @@ describe('database round trips per request', () => {
     ['the no-JS add form', 1, () => ['/todos/add', form('content=from+a+form&filter=all'), 303]],
     ['the no-JS toggle form', 1, () => ['/todos/toggle', form(`id=${todoId}&completed=true&filter=all`), 303]],
     ['the no-JS complete-all form', 1, () => ['/todos/complete-all', form('completed=false&filter=all'), 303]],
+    ['the no-JS undo form', 1, () => ['/todos/restore', form(`ids=${restorable.shift()}&filter=all`), 303]],
     [
       'PATCH with a body that fails validation (the session check only, for 401 before 400)',
       1,

@@ -152,7 +152,8 @@ describe('two instances, one database', () => {
     expect(failures).toEqual([]);
     for (const [index, { userId }] of users.entries()) {
       const { rows } = await database.query<{ id: number; content: string; completed: boolean }>(
-        'SELECT id, content, completed FROM todos WHERE user_id = $1 ORDER BY id',
+        // Live todos: a delete keeps the row for undo (deleted_at set) until the prune.
+        'SELECT id, content, completed FROM todos WHERE user_id = $1 AND deleted_at IS NULL ORDER BY id',
         [userId],
       );
       const expected = [...models[index]!].map(([id, todo]) => ({ id, ...todo })).sort((x, y) => x.id - y.id);

@@ -132,11 +132,12 @@ describe.each(APP_MODES)('no-JS todo forms (%s)', (mode) => {
       `/todos?filter=active&edit=${id}&error=too_long`,
     );
     expect((await list(ann)).find((t) => t.id === todo.id)?.content).toBe('walk the cat');
-    expect(await post(ann, 'edit', { id, content: '   ' })).toBe('/todos');
+    // A delete sends the browser to the list with the undo offer (tests/http/todos-undo.test.ts).
+    expect(await post(ann, 'edit', { id, content: '   ' })).toBe(`/todos?undo=${id}`);
     expect((await list(ann)).some((t) => t.id === todo.id)).toBe(false);
 
     const other = await add(ann, 'to delete');
-    expect(await post(ann, 'delete', { id: String(other.id), filter: 'all' })).toBe('/todos');
+    expect(await post(ann, 'delete', { id: String(other.id), filter: 'all' })).toBe(`/todos?undo=${other.id}`);
     expect((await list(ann)).some((t) => t.id === other.id)).toBe(false);
     expect(await post(ann, 'delete', { id: String(other.id) })).toBe('/todos?error=not_found');
   });
@@ -166,7 +167,9 @@ describe.each(APP_MODES)('no-JS todo forms (%s)', (mode) => {
     const [first] = await list(ann);
     await post(ann, 'toggle', { id: String(first!.id), completed: 'true' });
     await post(bob, 'toggle', { id: String(bobs.id), completed: 'true' });
-    expect(await post(ann, 'clear-completed', { filter: 'completed' })).toBe('/todos?filter=completed');
+    expect(await post(ann, 'clear-completed', { filter: 'completed' })).toBe(
+      `/todos?filter=completed&undo=${first!.id}`,
+    );
     const remaining = await list(ann);
     expect(remaining.some((t) => t.id === first!.id || t.completed)).toBe(false);
     expect((await list(bob)).find((t) => t.id === bobs.id)).toMatchObject({ completed: true });

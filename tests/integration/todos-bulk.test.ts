@@ -27,7 +27,7 @@ async function fill(database: Database, userId: number, count: number): Promise<
 
 async function storedCount(database: Database, userId: number): Promise<{ rows: number; counter: number }> {
   const { rows } = await database.query<{ rows: number; counter: number }>(
-    `SELECT (SELECT count(*)::int FROM todos WHERE user_id = $1) AS rows,
+    `SELECT (SELECT count(*)::int FROM todos WHERE user_id = $1 AND deleted_at IS NULL) AS rows,
             (SELECT todo_count FROM users WHERE id = $1) AS counter`,
     [userId],
   );

@@ -30,6 +30,7 @@ function scriptedApi() {
     deleteTodo: record('deleteTodo'),
     completeAll: record('completeAll'),
     clearCompleted: record('clearCompleted'),
+    restoreTodos: record('restoreTodos'),
   } as unknown as TodoApi;
   return { api, calls };
 }
@@ -141,7 +142,7 @@ describe('TodoStore', () => {
     const store = new TodoStore([todo(1, 'a', true), todo(2, 'b'), todo(3, 'c', true)], api);
     store.clearCompleted();
     expect(view(store)).toEqual(['b: ']);
-    expect(store.getSnapshot().announcement).toBe('Cleared 2 completed todos');
+    expect(store.getSnapshot().announcement).toBe('Cleared 2 completed todos. Undo is available.');
     await settle();
     calls[0]!.reject(new ApiError(0, 'network_error', 'Could not reach the server.'));
     await settle();
@@ -187,5 +188,146 @@ describe('TodoStore', () => {
     calls[2]!.resolve([todo(1, 'a', true)]);
     await settle();
     expect(view(store)).toEqual(['a:x']);
+  });
+
+  it('undoes a delete: back in its place at once, restored on the server after the delete', async () => {
+    const { api, calls } = scriptedApi();
+    const store = new TodoStore([todo(1, 'a'), todo(2, 'b'), todo(3, 'c')], api);
+    store.remove('2');
+    expect(store.getSnapshot().undoOffer).toMatchObject({ text: 'Deleted “b”', ids: [2] });
+    expect(store.getSnapshot().announcement).toBe('Deleted “b”. Undo is available.');
+    store.undo(); // before the delete was answered
+    expect(view(store)).toEqual(['a: ', 'b: ', 'c: ']);
+    expect(store.getSnapshot().undoOffer).toBeNull();
+    await settle();
+    // The restore waits for the delete it undoes.
+    expect(calls.map((c) => c.method)).toEqual(['deleteTodo']);
+    calls[0]!.resolve(undefined);
+    await settle();
+    expect(calls.map((c) => [c.method, c.args])).toEqual([
+      ['deleteTodo', [2]],
+      ['restoreTodos', [[2]]],
+    ]);
+    calls[1]!.resolve([todo(2, 'b')]);
+    await settle();
+    expect(view(store)).toEqual(['a: ', 'b: ', 'c: ']);
+    expect(store.getSnapshot().items.map((i) => i.key)).toEqual(['1', '2', '3']);
+    expect(store.getSnapshot().message).toBeNull();
+  });
+
+  it('undoes clear completed with the ids the server deleted, and keeps a change made meanwhile', async () => {
+    const { api, calls } = scriptedApi();
+    const store = new TodoStore([todo(1, 'a', true), todo(2, 'b'), todo(3, 'c', true)], api);
+    store.clearCompleted();
+    await settle();
+    calls[0]!.resolve({ deletedIds: [1, 3, 7] }); // 7: completed in another tab
+    await settle();
+    expect(store.getSnapshot().undoOffer?.ids).toEqual([1, 3, 7]);
+    store.undo();
+    expect(view(store)).toEqual(['a:x', 'b: ', 'c:x']);
+    store.setCompleted('3', false); // while the restore is on its way
+    await settle();
+    expect(calls[1]).toMatchObject({ method: 'restoreTodos', args: [[1, 3, 7]] });
+    calls[1]!.resolve([todo(1, 'a', true), todo(3, 'c', true), todo(7, 'other tab', true)]);
+    await settle();
+    expect(view(store)).toEqual(['a:x', 'b: ', 'c: ', 'other tab:x']);
+    expect(calls[2]).toMatchObject({ method: 'updateTodo', args: [3, { completed: false }] });
+  });
+
+  it('takes restored todos away again when the restore fails, and offers Retry for a network failure', async () => {
+    const { api, calls } = scriptedApi();
+    const store = new TodoStore([todo(1, 'a'), todo(2, 'b')], api);
+    store.remove('1');
+    await settle();
+    calls[0]!.resolve(undefined);
+    await settle();
+    store.undo();
+    await settle();
+    calls[1]!.reject(new ApiError(0, 'network_error', 'Could not reach the server.'));
+    await settle();
+    expect(view(store)).toEqual(['b: ']);
+    expect(store.getSnapshot().message).toMatchObject({ text: expect.stringMatching(/^Undo failed/) });
+    expect(store.getSnapshot().message?.retry).toBeTypeOf('function');
+
+    store.retry();
+    expect(view(store)).toEqual(['a: ', 'b: ']);
+    await settle();
+    expect(calls[2]).toMatchObject({ method: 'restoreTodos', args: [[1]] });
+    calls[2]!.resolve([todo(1, 'a')]);
+    await settle();
+    expect(view(store)).toEqual(['a: ', 'b: ']);
+    expect(store.getSnapshot().message).toBeNull();
+  });
+
+  it('withdraws the undo offer when the delete itself fails', async () => {
+    const { api, calls } = scriptedApi();
+    const store = new TodoStore([todo(1, 'a')], api);
+    store.remove('1');
+    await settle();
+    calls[0]!.reject(new ApiError(503, 'database_unavailable', 'The database is unavailable.'));
+    await settle();
+    expect(view(store)).toEqual(['a: ']);
+    expect(store.getSnapshot().undoOffer).toBeNull();
+  });
+
+  it('offers the undo of a delete the page learnt about from its URL, restoring todos it never showed', async () => {
+    const { api, calls } = scriptedApi();
+    const store = new TodoStore([todo(1, 'a'), todo(4, 'd')], api, null, [2, 3]);
+    expect(store.getSnapshot().undoOffer).toMatchObject({ text: 'Deleted 2 todos', ids: [2, 3] });
+    store.undo();
+    await settle();
+    calls[0]!.resolve([todo(2, 'b'), todo(3, 'c')]);
+    await settle();
+    expect(view(store)).toEqual(['a: ', 'b: ', 'c: ', 'd: ']);
+  });
+
+  it.each([
+    ['a network failure', new ApiError(0, 'network_error', 'Could not reach the server.'), true],
+    ['a server error', new ApiError(500, 'internal_error', 'The server had a problem.'), true],
+    ['a refusal', new ApiError(400, 'invalid_body', 'content must not be empty'), false],
+    ['a gone todo', new ApiError(404, 'not_found', 'No such todo.'), false],
+    ['an ended session', new ApiError(401, 'unauthorized', 'Sign in.'), false],
+  ])('offers Retry after %s: %s', async (_label, error, retryable) => {
+    const { api, calls } = scriptedApi();
+    const store = new TodoStore([todo(1, 'a')], api);
+    store.setCompleted('1', true);
+    await settle();
+    calls[0]!.reject(error);
+    await settle();
+    expect(store.getSnapshot().message?.retry !== undefined).toBe(retryable);
+  });
+
+  it('retries a failed change with the same explicit state', async () => {
+    const { api, calls } = scriptedApi();
+    const store = new TodoStore([todo(1, 'a'), todo(2, 'b', true)], api);
+    store.setContent('1', 'renamed');
+    store.setCompleted('2', false);
+    await settle();
+    calls[0]!.reject(new ApiError(0, 'network_error', 'Could not reach the server.'));
+    calls[1]!.resolve(todo(2, 'b'));
+    await settle();
+    expect(view(store)).toEqual(['a: ', 'b: ']);
+    store.retry();
+    expect(view(store)).toEqual(['renamed: ', 'b: ']);
+    await settle();
+    expect(calls[2]).toMatchObject({ method: 'updateTodo', args: [1, { content: 'renamed' }] });
+
+    // Add, delete, mark all and clear are retried the same way.
+    for (const [act, method, args] of [
+      [() => void store.add('new one'), 'createTodo', ['new one']],
+      [() => store.remove('2'), 'deleteTodo', [2]],
+      [() => store.setAllCompleted(true), 'completeAll', [true]],
+    ] as const) {
+      calls[calls.length - 1]!.resolve(calls[calls.length - 1]!.method === 'updateTodo' ? todo(1, 'renamed') : []);
+      await settle();
+      const before = calls.length;
+      act();
+      await settle();
+      calls[before]!.reject(new ApiError(502, 'bad_gateway', 'Bad gateway.'));
+      await settle();
+      store.retry();
+      await settle();
+      expect(calls[before + 1]).toMatchObject({ method, args });
+    }
   });
 });

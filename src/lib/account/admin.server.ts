@@ -34,7 +34,7 @@ export async function listUsers(database: Queryable): Promise<UserSummary[]> {
     sessions: string | number;
   }>(
     `SELECT u.id, u.email, u.created_at, u.last_sign_in_at,
-            (SELECT count(*) FROM todos t WHERE t.user_id = u.id) AS todos,
+            (SELECT count(*) FROM todos t WHERE t.user_id = u.id AND t.deleted_at IS NULL) AS todos,
             (SELECT count(*) FROM sessions s WHERE s."userId" = u.id AND s.expires > now()) AS sessions
        FROM users u
       ORDER BY u.id`,
@@ -55,7 +55,7 @@ async function findUser(database: Queryable, email: string): Promise<{ id: numbe
   const address = normalizeEmail(email);
   if (!address) throw new UnknownUserError(email);
   const { rows } = await database.query<{ id: number; todos: string | number }>(
-    `SELECT u.id, (SELECT count(*) FROM todos t WHERE t.user_id = u.id) AS todos FROM users u WHERE u.email = $1`,
+    `SELECT u.id, (SELECT count(*) FROM todos t WHERE t.user_id = u.id AND t.deleted_at IS NULL) AS todos FROM users u WHERE u.email = $1`,
     [address],
   );
   if (!rows[0]) throw new UnknownUserError(email);

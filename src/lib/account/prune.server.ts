@@ -1,12 +1,17 @@
-/** Removes rows nobody can use any more: expired links, codes, sessions and rate-limit windows. */
+/**
+ * Removes rows nobody can use any more: expired links, codes, sessions and rate-limit windows, and
+ * deleted todos whose undo window has passed.
+ */
 import type { Queryable } from '#lib/db/index.server.ts';
 import { log } from '#lib/log/log.server.ts';
+import { UNDO_WINDOW_SECONDS } from '#todos/model.ts';
 
 export interface PruneCounts {
   verificationTokens: number;
   signInCodes: number;
   sessions: number;
   rateLimits: number;
+  deletedTodos: number;
 }
 
 export async function pruneExpired(database: Queryable): Promise<PruneCounts> {
@@ -14,11 +19,14 @@ export async function pruneExpired(database: Queryable): Promise<PruneCounts> {
     `WITH v AS (DELETE FROM verification_token WHERE expires <= now() RETURNING 1),
           c AS (DELETE FROM sign_in_codes WHERE expires <= now() RETURNING 1),
           s AS (DELETE FROM sessions WHERE expires <= now() RETURNING 1),
-          r AS (DELETE FROM rate_limits WHERE expires <= now() RETURNING 1)
+          r AS (DELETE FROM rate_limits WHERE expires <= now() RETURNING 1),
+          t AS (DELETE FROM todos WHERE deleted_at <= now() - make_interval(secs => $1::int) RETURNING 1)
      SELECT (SELECT count(*) FROM v)::int AS "verificationTokens",
             (SELECT count(*) FROM c)::int AS "signInCodes",
             (SELECT count(*) FROM s)::int AS sessions,
-            (SELECT count(*) FROM r)::int AS "rateLimits"`,
+            (SELECT count(*) FROM r)::int AS "rateLimits",
+            (SELECT count(*) FROM t)::int AS "deletedTodos"`,
+    [UNDO_WINDOW_SECONDS],
   );
   return rows[0]!;
 }

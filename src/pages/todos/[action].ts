@@ -1,6 +1,6 @@
 /**
  * POST /todos/<action>: the no-JavaScript forms of /todos (add, toggle, edit, delete,
- * clear-completed, complete-all). Always answers 303 back to the list (or to sign in); the
+ * clear-completed, complete-all, restore). Always answers 303 back to the list (or to sign in); the
  * middleware has already refused cross-origin posts. The session check is part of the action's
  * statement (one round trip); a post refused before any statement ran checks the session alone.
  */
