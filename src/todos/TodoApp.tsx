@@ -22,6 +22,8 @@ interface Props {
   initialError?: string | null;
   /** ...and the text it refused, for the new-todo input or the open editor. */
   initialRefusedText?: RefusedText | null;
+  /** When the server read `initialTodos` (ms): live updates start from there (null: none). */
+  listedAt?: number | null;
 }
 
 export default function TodoApp({
@@ -30,8 +32,9 @@ export default function TodoApp({
   initialEditingId = null,
   initialError = null,
   initialRefusedText = null,
+  listedAt = null,
 }: Props) {
-  const todos = useTodos(initialTodos, initialError);
+  const todos = useTodos(initialTodos, initialError, listedAt);
   const [filter, setFilter] = useFilter(initialFilter);
   const { items, remaining, message } = todos;
   const visible = items.filter((item) => matchesFilter(item, filter));
@@ -60,7 +63,7 @@ export default function TodoApp({
   }, [items, filter]);
 
   return (
-    <div className="todo-app">
+    <div className="todo-app" data-live={todos.live}>
       <NewTodoForm
         onAdd={todos.add}
         filter={filter}

@@ -1,9 +1,11 @@
 /**
  * React binding for `TodoStore`: one store per island instance, created from the server-rendered
  * todos, read with `useSyncExternalStore` so the first client render matches the HTML. Refreshes
- * from the server whenever the tab regains focus or becomes visible, so tabs and devices converge.
+ * from the server when the user's todos change anywhere (live.ts), and, as a fallback, whenever
+ * the tab regains focus or becomes visible, so tabs and devices converge.
  */
 import { useEffect, useState, useSyncExternalStore } from 'react';
+import { followChanges, type LiveState } from './live.ts';
 import type { Todo } from './model.ts';
 import { TodoStore, type TodoState } from './store.ts';
 
@@ -18,12 +20,27 @@ export interface UseTodos extends TodoState {
   clearCompleted: TodoStore['clearCompleted'];
   dismissMessage: TodoStore['dismissMessage'];
   announce: TodoStore['announce'];
+  /** The live stream's state (live.ts). */
+  live: LiveState;
 }
 
-/** The todo list and its mutations, starting from `initialTodos` (and a message, if any). */
-export function useTodos(initialTodos: Todo[], initialError: string | null = null): UseTodos {
+/**
+ * The todo list and its mutations, starting from `initialTodos` (and a message, if any), kept live
+ * from `listedAt` (when the server read that list; null: no live stream).
+ */
+export function useTodos(
+  initialTodos: Todo[],
+  initialError: string | null = null,
+  listedAt: number | null = null,
+): UseTodos {
   const [store] = useState(() => new TodoStore(initialTodos, undefined, initialError));
   const state = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
+  const [live, setLive] = useState<LiveState>('closed');
+
+  useEffect(() => {
+    if (listedAt === null) return;
+    return followChanges(listedAt, () => void store.refresh(), setLive);
+  }, [store, listedAt]);
 
   useEffect(() => {
     const refreshIfVisible = () => {
@@ -48,5 +65,6 @@ export function useTodos(initialTodos: Todo[], initialError: string | null = nul
     clearCompleted: store.clearCompleted,
     dismissMessage: store.dismissMessage,
     announce: store.announce,
+    live,
   };
 }
