@@ -17,19 +17,11 @@ import {
   uniqueEmail,
   waitForTodoApp,
   watchBrowserErrors,
+  withoutFocusRefresh,
 } from './fixtures.ts';
 
 /** Within this, a change made elsewhere must be on screen (the bound). */
 const LIVE_MS = 1_000;
-
-/** Keeps the island's focus / visibility refresh (the fallback) from running in this page. */
-async function withoutFocusRefresh(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const swallow = (event: Event) => event.stopImmediatePropagation();
-    window.addEventListener('focus', swallow, true);
-    document.addEventListener('visibilitychange', swallow, true);
-  });
-}
 
 async function device(browser: Browser, email: string, viewport: { width: number; height: number }) {
   const context = await browser.newContext({ viewport });
