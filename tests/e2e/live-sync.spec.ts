@@ -5,7 +5,7 @@
  * an edit in progress on the other device survives a remote change; and "sign out everywhere"
  * ends the other device's stream.
  */
-import type { Browser, Page } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import {
   addTodo,
   expect,
