@@ -159,7 +159,7 @@ async function main() {
   const shownHost = host === '127.0.0.1' || host === '::' || host === '0.0.0.0' ? 'localhost' : host;
   // Expired links, codes, sessions and rate-limit windows go hourly (also: npm run db:prune).
   startPruneTimer(db);
-  // Live sync's change source (one LISTEN connection, or a poll): started now, so the log says which.
+  // Live sync's change source (LISTEN while pages are open, or a poll), chosen now so the log says which.
   liveHub();
   log.info(`[server] listening on http://${shownHost}:${port} (site URL ${siteUrl})`);
 

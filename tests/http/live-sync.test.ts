@@ -36,6 +36,9 @@ describe.each(APP_MODES)('live sync (%s)', (mode) => {
   };
   beforeAll(async () => {
     app = await startApp(mode, { env: ENV });
+    // On Postgres the LISTEN connection opens with the first stream (and is held while streams
+    // are open): once it is up, open streams are told to refresh. This one keeps it up.
+    if (mode === 'postgres') await (await stream(app, await signedIn(uniqueEmail('first')))).next('refresh', 5_000);
   });
   afterAll(async () => {
     for (const s of open.splice(0)) s.close();
@@ -169,12 +172,23 @@ describe('live sync across instances (Postgres)', () => {
     await a?.stop();
   });
 
+  const listening = async () =>
+    (
+      await a.database!.query(
+        `SELECT 1 FROM pg_stat_activity WHERE query LIKE 'LISTEN todo_changes%' AND pid <> pg_backend_pid()`,
+      )
+    ).rows.length;
+
   it('a change made through instance A reaches a stream on instance B within 1 s', async () => {
     const viaA = new HttpClient(a.server.url);
     const email = uniqueEmail('two');
     await viaA.signIn(email, a.latestLink);
+    // No page open yet: no instance holds a LISTEN connection (an idle Neon compute may sleep).
+    expect(await listening()).toBe(0);
     const onB = await stream(b, viaA);
     expect(onB.status).toBe(200);
+    await onB.next('refresh', 5_000); // B's LISTEN connection is up
+    expect(await listening()).toBe(1);
     const started = Date.now();
     const waiting = onB.next('change', 1_000);
     expect((await viaA.fetch('/api/todos', { json: { content: 'via A' } })).status).toBe(201);

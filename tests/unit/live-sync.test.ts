@@ -33,7 +33,7 @@ describe('live sync: the change source', () => {
       'a direct or plain Postgres URL',
       { mode: 'remote', databaseUrl: DIRECT, directUrl: undefined },
       'listen',
-      /LISTEN on DATABASE_URL$/,
+      /LISTEN on DATABASE_URL while pages are open$/,
     ],
   ] as const)('%s', (_label, options, kind, said) => {
     const source = chooseSource({ ...base, ...options });

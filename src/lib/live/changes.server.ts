@@ -2,7 +2,8 @@
  * Where the hub learns about changes: one source per process, chosen from the configuration.
  * - local mode: PGlite's own LISTEN (the same in-process database the routes write to);
  * - Postgres: one LISTEN connection of the Neon driver's `Client` (WebSocket) on
- *   DATABASE_URL_DIRECT, or on DATABASE_URL when that is not a Neon pooler;
+ *   DATABASE_URL_DIRECT, or on DATABASE_URL when that is not a Neon pooler, held while streams
+ *   are open (and a minute after: see IDLE_MS);
  * - a Neon pooler (PgBouncer can't LISTEN) without DATABASE_URL_DIRECT: a poll, one query per
  *   process per `pollMs` about the users with open streams, none while no stream is open.
  * The messages come from migration 0010's triggers: `todo_changes` ("<user id>:<kind>") and
@@ -47,7 +48,7 @@ export function describeSource(source: ChangeSource): string {
     case 'pglite':
       return 'live sync: LISTEN on the embedded database';
     case 'listen':
-      return `live sync: LISTEN on ${source.direct ? 'DATABASE_URL_DIRECT' : 'DATABASE_URL'}`;
+      return `live sync: LISTEN on ${source.direct ? 'DATABASE_URL_DIRECT' : 'DATABASE_URL'} while pages are open`;
     case 'poll':
       return `live sync: DATABASE_URL is a Neon pooler, which can't LISTEN, and DATABASE_URL_DIRECT is unset: polling every ${source.pollMs} ms while streams are open`;
   }
@@ -84,16 +85,27 @@ export async function startSource(
 }
 
 const BACKOFF_MS = [250, 500, 1_000, 2_000, 5_000, 10_000];
+/**
+ * The LISTEN connection is held while streams are open, and this long after the last one closes
+ * (a page reload or a move between pages keeps it). Not for ever: Neon suspends a compute that ran
+ * no query for 5 minutes and closes its connections, and reopening a LISTEN connection then would
+ * wake it again, so an idle server would keep its database awake.
+ */
+const IDLE_MS = 60_000;
 
 function startListening(source: Extract<ChangeSource, { kind: 'listen' }>, hub: LiveHub): () => Promise<void> {
   let stopped = false;
   let attempt = 0;
   let current: { end(): Promise<void> } | null = null;
+  let connecting = false;
   let retry: NodeJS.Timeout | undefined;
+  let idle: NodeJS.Timeout | undefined;
+  let keepUntil = 0;
+  const wanted = () => !stopped && (hub.size > 0 || Date.now() < keepUntil);
 
   const reconnectLater = () => {
-    if (stopped || retry) return;
     hub.sourceDown();
+    if (!wanted() || retry) return;
     const delay = BACKOFF_MS[Math.min(attempt++, BACKOFF_MS.length - 1)]!;
     retry = setTimeout(() => {
       retry = undefined;
@@ -103,6 +115,8 @@ function startListening(source: Extract<ChangeSource, { kind: 'listen' }>, hub: 
   };
 
   const connect = async () => {
+    if (current || connecting || !wanted()) return;
+    connecting = true;
     const { Client } = await neonDriver(source.wsProxy);
     const client = new Client({ connectionString: source.url });
     let lost = false;
@@ -110,7 +124,7 @@ function startListening(source: Extract<ChangeSource, { kind: 'listen' }>, hub: 
       if (lost) return;
       lost = true;
       if (current === client) current = null;
-      if (!stopped) log.warn('[live] LISTEN connection lost; reconnecting', { message: error?.message });
+      if (wanted()) log.warn('[live] LISTEN connection lost; reconnecting', { message: error?.message });
       client.end().catch(() => {});
       reconnectLater();
     };
@@ -121,10 +135,14 @@ function startListening(source: Extract<ChangeSource, { kind: 'listen' }>, hub: 
       await client.connect();
       await client.query(CHANNELS.map((channel) => `LISTEN ${channel}`).join('; '));
     } catch (error) {
+      connecting = false;
       onLost(error as Error);
       return;
     }
-    if (stopped) {
+    connecting = false;
+    if (lost) return;
+    if (!wanted()) {
+      lost = true;
       await client.end().catch(() => {});
       return;
     }
@@ -133,11 +151,31 @@ function startListening(source: Extract<ChangeSource, { kind: 'listen' }>, hub: 
     hub.sourceUp();
   };
 
-  void connect();
+  const disconnectIfIdle = () => {
+    if (wanted() || !current) return;
+    const client = current;
+    current = null;
+    hub.sourceDown();
+    void client.end().catch(() => {});
+  };
+
+  hub.watchActivity((active) => {
+    clearTimeout(idle);
+    if (active) {
+      void connect();
+      return;
+    }
+    keepUntil = Date.now() + IDLE_MS;
+    idle = setTimeout(disconnectIfIdle, IDLE_MS + 10);
+    idle.unref();
+  });
   return async () => {
     stopped = true;
     clearTimeout(retry);
-    await current?.end().catch(() => {});
+    clearTimeout(idle);
+    const client = current;
+    current = null;
+    await client?.end().catch(() => {});
   };
 }
 

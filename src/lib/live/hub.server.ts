@@ -66,6 +66,7 @@ export class LiveHub {
   private readonly usersToCheck = new Set<number>();
   private checking: Promise<void> | null = null;
   private closed = false;
+  private activity: ((active: boolean) => void) | undefined;
 
   private readonly settings: HubSettings;
   private readonly checkSessions: SessionCheck;
@@ -84,6 +85,11 @@ export class LiveHub {
   /** Open streams in this process. */
   get size(): number {
     return this.count;
+  }
+
+  /** Tells `onChange` when the first stream opens (true) and the last one closes (false). */
+  watchActivity(onChange: (active: boolean) => void): void {
+    this.activity = onChange;
   }
 
   /** Users with open streams (what a poll asks about). */
@@ -115,6 +121,7 @@ export class LiveHub {
     streams.add(stream);
     this.byUser.set(userId, streams);
     this.count++;
+    if (this.count === 1) this.activity?.(true);
     const now = Date.now();
     write(`retry: ${RETRY_MS}\nid: ${now}\n: connected\n\n`);
     if (since !== null) {
@@ -176,6 +183,7 @@ export class LiveHub {
     const streams = this.byUser.get(stream.userId);
     if (!streams?.delete(stream)) return;
     this.count--;
+    if (this.count === 0) this.activity?.(false);
     if (streams.size === 0) this.byUser.delete(stream.userId);
   }
 
