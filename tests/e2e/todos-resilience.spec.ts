@@ -132,15 +132,13 @@ test('two pages of the same user converge when a page regains focus (the fallbac
   void user;
   // Live sync would bring the changes at once (tests/e2e/live-sync.spec.ts): here its stream is
   // refused, as a proxy that doesn't pass streams would, and the focus refresh must still work.
-  await page
-    .context()
-    .route('**/api/todos/events*', (route) =>
-      route.fulfill({
-        status: 503,
-        contentType: 'application/json',
-        body: '{"error":{"code":"unavailable","message":"off"}}',
-      }),
-    );
+  await page.context().route('**/api/todos/events*', (route) =>
+    route.fulfill({
+      status: 503,
+      contentType: 'application/json',
+      body: '{"error":{"code":"unavailable","message":"off"}}',
+    }),
+  );
   allowConsoleErrors(page, /status of 503/);
   await page.reload();
   await waitForTodoApp(page);
