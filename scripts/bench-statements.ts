@@ -29,7 +29,8 @@ export function patchParams(tokenHash: string, todoId: number, completed: boolea
 
 async function lastStatement(database: Database, applicationName: string): Promise<string> {
   const { rows } = await database.query<{ query: string }>(
-    `SELECT query FROM pg_stat_activity WHERE application_name = $1 AND state = 'idle'`,
+    // Not live sync's LISTEN connection (src/lib/live/), which the process also holds.
+    `SELECT query FROM pg_stat_activity WHERE application_name = $1 AND state = 'idle' AND query NOT LIKE 'LISTEN %'`,
     [applicationName],
   );
   if (rows.length !== 1) throw new Error(`expected one idle connection named ${applicationName}, found ${rows.length}`);

@@ -31,6 +31,7 @@ import { freePort } from './support/ports.ts';
 import { rawRequest } from './support/raw-http.ts';
 import { ROOT, startNode as startChild, stopChild } from './support/child-process.ts';
 import { BUDGETS, FLOORS, measureLandingBytes, measurePageScripts } from './bench-budgets.ts';
+import { measureLiveStreams } from './bench-live.ts';
 import { measureLogCost } from './bench-log.ts';
 import { printTable, type Row } from './bench-report.ts';
 import { seedBenchData, SEED, sessionToken, todoId } from './bench-seed.ts';
@@ -487,6 +488,33 @@ async function main() {
     rows.push(...routeRows, bare, pg, driver);
   }
 
+  // Live sync (scripts/bench-live.ts): 500 streams on a process of their own; BENCH_ROUTES=live runs only this.
+  let live;
+  if (new RegExp(process.env.BENCH_ROUTES ?? '').test('live streams')) {
+    const livePort = await freePort();
+    const liveApp = await startNode(
+      'app-live',
+      ['src/server/index.ts'],
+      {
+        ...env,
+        LIVE_STREAMS_PER_USER: '1000',
+        PORT: String(livePort),
+        HOST: '127.0.0.1',
+        DATA_DIR: path.join(work, 'live'),
+      },
+      /listening on/,
+    );
+    live = await measureLiveStreams({
+      url: `http://127.0.0.1:${livePort}`,
+      pid: liveApp.pid!,
+      cookie: cookieFor(1).cookie,
+      origin: env.SITE_URL!,
+      todoPath: `/api/todos/${todoId(1, 0)}`,
+      seconds: DURATION,
+    });
+    console.log(`[bench] live streams: ${JSON.stringify(live)}`);
+  }
+
   const todosCookie = cookieFor(1);
   const budgets = {
     landingHtmlCssBytes: await measureLandingBytes(appUrl),
@@ -511,6 +539,7 @@ async function main() {
     floors: FLOORS,
     budgets: { ...budgets, limits: BUDGETS },
     logCostMicros,
+    live,
     rows: rows.map(({ limit, pathLimit, ...row }) => ({
       ...row,
       limit: limit?.route,

@@ -30,6 +30,7 @@ import { answeredHostnames } from './host-check.ts';
 import { securityHeadersFor } from '#lib/http/security-headers.ts';
 import { createServingLayer } from './serving.ts';
 import { startPruneTimer } from '#lib/account/prune.server.ts';
+import { liveHub, stopLive } from '#lib/live/index.server.ts';
 
 // A stray rejection or exception is a bug to log with its stack, not a reason to drop every
 // in-flight request of this instance.
@@ -158,6 +159,8 @@ async function main() {
   const shownHost = host === '127.0.0.1' || host === '::' || host === '0.0.0.0' ? 'localhost' : host;
   // Expired links, codes, sessions and rate-limit windows go hourly (also: npm run db:prune).
   startPruneTimer(db);
+  // Live sync's change source (LISTEN while pages are open, or a poll), chosen now so the log says which.
+  liveHub();
   log.info(`[server] listening on http://${shownHost}:${port} (site URL ${siteUrl})`);
 
   const shutdown = async (signal: string) => {
@@ -167,6 +170,9 @@ async function main() {
     // close() stops accepting and ends idle keep-alive connections; busy ones end after their
     // response (Node answers them with `Connection: close`), or are cut when the grace runs out.
     const closed = new Promise((resolve) => server.close(resolve));
+    // Open event streams never finish by themselves: end them first (their clients reconnect to
+    // another instance), so they don't hold the shutdown for the whole grace period.
+    await stopLive().catch((error: unknown) => log.error('[server] stopping live sync failed', error));
     server.closeIdleConnections();
     const timer = setTimeout(() => {
       log.warn('[server] grace period over: closing the remaining connections');

@@ -25,6 +25,8 @@ interface Props {
   initialRefusedText?: RefusedText | null;
   /** The ids a delete just removed (`?undo=`): offered for undo. */
   initialUndoIds?: number[] | null;
+  /** When the server read `initialTodos` (ms): live updates start from there (null: none). */
+  listedAt?: number | null;
 }
 
 export default function TodoApp({
@@ -34,8 +36,9 @@ export default function TodoApp({
   initialError = null,
   initialRefusedText = null,
   initialUndoIds = null,
+  listedAt = null,
 }: Props) {
-  const todos = useTodos(initialTodos, initialError, initialUndoIds);
+  const todos = useTodos(initialTodos, initialError, initialUndoIds, listedAt);
   const [filter, setFilter] = useFilter(initialFilter);
   const { items, remaining, message } = todos;
   const visible = items.filter((item) => matchesFilter(item, filter));
@@ -64,7 +67,7 @@ export default function TodoApp({
   }, [items, filter, todos.undoOffer]);
 
   return (
-    <div className="todo-app">
+    <div className="todo-app" data-live={todos.live}>
       <NewTodoForm
         onAdd={todos.add}
         filter={filter}

@@ -14,7 +14,7 @@
  * before them has been answered, and requests caused after them wait until they are answered, so
  * the server applies changes in the order the person made them (request-sequencer.ts).
  *
- * `refresh()` (on focus / visibility) replaces the list with the server's, so two tabs or devices
+ * `refresh()` (on a live change, focus or visibility) replaces the list with the server's, so two tabs or devices
  * converge; it only applies when no change of ours is under way, or it would undo one on screen.
  *
  * A delete (one todo, or clear completed) leaves an undo offer (`undoOffer`); `undo()` puts the todos
@@ -240,7 +240,11 @@ export class TodoStore {
    * retried once everything is answered, while any change of ours is under way.
    */
   refresh = async (): Promise<void> => {
-    if (this.refreshing) return;
+    if (this.refreshing) {
+      // The list being fetched may predate what asked for this one (a live change): fetch again after.
+      this.refreshWanted = true;
+      return;
+    }
     if (this.busy()) {
       this.refreshWanted = true;
       return;
@@ -262,6 +266,7 @@ export class TodoStore {
       if (error instanceof ApiError && error.status === 401) this.fail(error, failed.refresh());
     } finally {
       this.refreshing = false;
+      this.runWantedRefresh();
     }
   };
 

@@ -82,6 +82,18 @@ export async function waitForTodoApp(page: Page): Promise<void> {
   await expect(page.locator('astro-island[component-url*="TodoApp"]')).not.toHaveAttribute('ssr');
 }
 
+/**
+ * Keeps the island's focus / visibility refresh (the fallback of live sync) from running in this
+ * page, so a change that shows up can only have come through the live stream.
+ */
+export async function withoutFocusRefresh(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const swallow = (event: Event) => event.stopImmediatePropagation();
+    window.addEventListener('focus', swallow, true);
+    document.addEventListener('visibilitychange', swallow, true);
+  });
+}
+
 /** The list's rows (the list itself is absent while there are none). */
 export function todoItems(page: Page): Locator {
   return page.getByRole('list', { name: 'Todos' }).getByRole('listitem');

@@ -125,10 +125,26 @@ test('rapid clicks end in the last chosen state, on screen and on the server', a
   for (const body of patches) expect(['{"completed":true}', '{"completed":false}']).toContain(body);
 });
 
-test('two pages of the same user converge when a page regains focus', async ({ page, user }) => {
+test('two pages of the same user converge when a page regains focus (the fallback without the live stream)', async ({
+  page,
+  user,
+}) => {
   void user;
+  // Live sync would bring the changes at once (tests/e2e/live-sync.spec.ts): here its stream is
+  // refused, as a proxy that doesn't pass streams would, and the focus refresh must still work.
+  await page.context().route('**/api/todos/events*', (route) =>
+    route.fulfill({
+      status: 503,
+      contentType: 'application/json',
+      body: '{"error":{"code":"unavailable","message":"off"}}',
+    }),
+  );
+  allowConsoleErrors(page, /status of 503/);
+  await page.reload();
+  await waitForTodoApp(page);
   await addTodo(page, 'shared');
   const other = await page.context().newPage();
+  allowConsoleErrors(other, /status of 503/);
   await other.goto('/todos');
   await waitForTodoApp(other);
   await expect(todoItems(other)).toHaveText([/^shared/]);

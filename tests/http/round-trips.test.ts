@@ -12,6 +12,7 @@ import { emptyDatabase } from '../support/databases.ts';
 import { startFakeResend, type FakeResend } from '#scripts/support/fake-resend.ts';
 import { startPostgresApp } from '../support/postgres-app.ts';
 import { rawRequest } from '#scripts/support/raw-http.ts';
+import { openEventStream } from '../support/event-stream.ts';
 import { startWsProxy, type WsProxy } from '#scripts/support/ws-proxy.ts';
 
 let server: AppServer;
@@ -27,13 +28,20 @@ const deletable: number[] = [];
 /** Deleted todos for the restore cases (API and form), one per request. */
 const restorable: number[] = [];
 const TOKEN = 'round-trip-session-token';
+const HEARTBEAT_MS = 300;
 
 beforeAll(async () => {
   const empty = await emptyDatabase('postgres');
   await empty.database.end();
   proxy = await startWsProxy();
   resend = await startFakeResend();
-  server = await startPostgresApp({ databaseUrl: empty.url!, wsProxy: proxy.address, resend });
+  server = await startPostgresApp({
+    databaseUrl: empty.url!,
+    wsProxy: proxy.address,
+    resend,
+    // Short, so the live stream's case below spans several heartbeats.
+    env: { LIVE_HEARTBEAT_MS: String(HEARTBEAT_MS) },
+  });
   database = await openDatabase({ url: empty.url, wsProxy: inject('postgres').wsProxy, poolMax: 1 });
   const { rows } = await database.query<{ id: number }>(
     `INSERT INTO users (email, name) VALUES ('rt@example.com', 'Rita') RETURNING id`,
@@ -235,5 +243,30 @@ describe('the single statement decides the session (Postgres through the Neon dr
     expect(second.headers.get('set-cookie')).toBeNull();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(proxy.messagesFromClients() - before).toBe(1);
+  });
+});
+
+describe('the live stream (GET /api/todos/events)', () => {
+  it('starts in one round trip, then makes none over several heartbeats while idle', async () => {
+    const warm = await openEventStream(server.url, signedIn);
+    warm.close();
+    // The first stream also opened the process's LISTEN connection (kept a minute after the last stream).
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const before = proxy.messagesFromClients();
+    const live = await openEventStream(server.url, signedIn);
+    expect(live.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(proxy.messagesFromClients() - before).toBe(1);
+    const comments = live.comments;
+    await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_MS * 3));
+    expect(live.comments - comments).toBeGreaterThanOrEqual(2);
+    expect(proxy.messagesFromClients() - before).toBe(1);
+    live.close();
+  });
+
+  it('without a cookie: 401 and no round trip', async () => {
+    const before = proxy.messagesFromClients();
+    expect((await openEventStream(server.url)).status).toBe(401);
+    expect(proxy.messagesFromClients() - before).toBe(0);
   });
 });

@@ -171,6 +171,22 @@ describe('TodoStore', () => {
     expect(store.getSnapshot().items[0]!.key).toBe(before);
   });
 
+  it('a refresh asked for while one is on its way (a live change) fetches again after it', async () => {
+    const { api, calls } = scriptedApi();
+    const store = new TodoStore([todo(1, 'a')], api);
+    const first = store.refresh();
+    void store.refresh(); // the change it announces may be newer than the list on its way
+    expect(calls).toHaveLength(1);
+    calls[0]!.resolve([todo(1, 'a')]);
+    await first;
+    await settle();
+    expect(calls.map((c) => c.method)).toEqual(['listTodos', 'listTodos']);
+    calls[1]!.resolve([todo(1, 'a'), todo(2, 'b')]);
+    await settle();
+    expect(view(store)).toEqual(['a: ', 'b: ']);
+    expect(calls).toHaveLength(2);
+  });
+
   it('does not let a refresh undo a change under way; refreshes once it is answered', async () => {
     const { api, calls } = scriptedApi();
     const store = new TodoStore([todo(1, 'a')], api);

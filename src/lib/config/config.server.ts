@@ -56,6 +56,21 @@ export interface DatabaseConfig {
   migrationsDir: string;
 }
 
+/** Live sync: the event streams of /api/todos/events (src/lib/live/). */
+export interface LiveConfig {
+  /** DATABASE_URL_DIRECT: where LISTEN connects (Neon's non-pooled endpoint), if set. */
+  directUrl: string | undefined;
+  /** Open streams per process (LIVE_STREAMS_MAX, 503 beyond) and per user (LIVE_STREAMS_PER_USER, 429 beyond). */
+  maxStreams: number;
+  maxStreamsPerUser: number;
+  /** A comment line on every stream this often, so proxies keep it open (no query). */
+  heartbeatMs: number;
+  /** Every open stream's session re-checked this often, in one query per process. */
+  sessionCheckMs: number;
+  /** Without LISTEN (a Neon pooler and no direct URL): one change query per process this often. */
+  pollMs: number;
+}
+
 export interface AppConfig extends DatabaseConfig {
   authSecret: string;
   /** Public origin magic links are built from, e.g. `https://todos.example.com` (no trailing slash). */
@@ -81,6 +96,7 @@ export interface AppConfig extends DatabaseConfig {
   distDir: string | undefined;
   /** Bench only: which serving layer runs (our own unless SERVING says otherwise). */
   serving: 'own' | 'sirv' | 'stock';
+  live: LiveConfig;
 }
 
 export class ConfigError extends Error {
@@ -200,6 +216,14 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): A
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     distDir: e.DIST_DIR ? path.resolve(e.DIST_DIR) : undefined,
     serving: e.SERVING,
+    live: {
+      directUrl: e.DATABASE_URL_DIRECT,
+      maxStreams: e.LIVE_STREAMS_MAX,
+      maxStreamsPerUser: e.LIVE_STREAMS_PER_USER,
+      heartbeatMs: e.LIVE_HEARTBEAT_MS,
+      sessionCheckMs: e.LIVE_SESSION_CHECK_MS,
+      pollMs: e.LIVE_POLL_MS,
+    },
   };
 }
 

@@ -159,6 +159,24 @@ export const serverVariables = {
   SHUTDOWN_GRACE_MS: wholeNumber({ fallback: 10_000, min: 0, max: 10 * 60_000, unit: 'milliseconds' }),
   DIST_DIR: text,
   LOG_LEVEL: oneOf(LOG_LEVELS, 'info', 'which log lines to write'),
+  /**
+   * Live sync (src/lib/live/): Neon's direct (non-pooled) endpoint, where LISTEN works; unset: LISTEN
+   * on DATABASE_URL, or a poll when DATABASE_URL is a Neon pooler (PgBouncer can't LISTEN).
+   */
+  DATABASE_URL_DIRECT: text.transform((raw, ctx) =>
+    raw === undefined || /^postgres(ql)?:\/\/[^/\s]+/.test(raw)
+      ? raw
+      : refuse(
+          ctx,
+          'is not a Postgres connection string: it must start with postgres:// or postgresql://, e.g. ' +
+            "$NAME=postgres://user:password@ep-name.region.aws.neon.tech/dbname (Neon: the connection string with 'Connection pooling' off)",
+        ),
+  ),
+  LIVE_STREAMS_MAX: wholeNumber({ fallback: 2000, min: 0, max: 100_000, unit: 'open event streams per process' }),
+  LIVE_STREAMS_PER_USER: wholeNumber({ fallback: 10, min: 1, max: 1000, unit: 'open event streams per user' }),
+  LIVE_HEARTBEAT_MS: wholeNumber({ fallback: 25_000, min: 100, max: 10 * 60_000, unit: 'milliseconds' }),
+  LIVE_SESSION_CHECK_MS: wholeNumber({ fallback: 60_000, min: 100, max: 60 * 60_000, unit: 'milliseconds' }),
+  LIVE_POLL_MS: wholeNumber({ fallback: 1_000, min: 100, max: 10 * 60_000, unit: 'milliseconds' }),
   /** Bench only (scripts/bench.ts): the same serving layer built from libraries, for comparison. */
   SERVING: oneOf(['own', 'sirv', 'stock'] as const, 'own', 'which serving layer to run (a benchmark knob)'),
 };

@@ -65,6 +65,11 @@ export const db: Database = {
   query: async (text, params) => (await shared()).query(text, params),
   exec: async (sql) => (await shared()).exec(sql),
   transaction: async (fn) => (await shared()).transaction(fn),
+  async listen(channel, onMessage) {
+    const database = await shared();
+    if (!database.listen) throw new Error('LISTEN through the pool is local mode only (see src/lib/live/)');
+    return database.listen(channel, onMessage);
+  },
   async end() {
     const g = globalThis as GlobalWithDb;
     const pending = g[GLOBAL_KEY];

@@ -29,20 +29,29 @@ function isIdempotentRead(text: string): boolean {
   return /^\s*select\b/i.test(text) && !/\bfor\s+(update|share)\b/i.test(text);
 }
 
-export async function openNeon(url: string, options: DatabaseOptions): Promise<Database> {
-  const { Pool, neonConfig } = await import('@neondatabase/serverless');
+/**
+ * The Neon driver with its process-wide settings applied: our WebSocket, and the local proxy when
+ * there is one. The pool below and live sync's LISTEN connection (src/lib/live/) both use it.
+ */
+export async function neonDriver(wsProxy: string | undefined) {
+  const driver = await import('@neondatabase/serverless');
   const { CoalescingWebSocket } = await import('./coalescing-websocket.server.ts');
+  const { neonConfig } = driver;
   // Writes are joined by the socket itself, without the driver's 1 ms timer (see its module).
   neonConfig.webSocketConstructor = CoalescingWebSocket;
   neonConfig.coalesceWrites = false;
-  if (options.wsProxy) {
-    const proxy = options.wsProxy;
-    neonConfig.wsProxy = (host, port) => `${proxy}?address=${host}:${port}`;
+  if (wsProxy) {
+    neonConfig.wsProxy = (host, port) => `${wsProxy}?address=${host}:${port}`;
     // A local proxy speaks plain ws:// to a Postgres without TLS.
     neonConfig.useSecureWebSocket = false;
     neonConfig.pipelineTLS = false;
     neonConfig.pipelineConnect = false;
   }
+  return driver;
+}
+
+export async function openNeon(url: string, options: DatabaseOptions): Promise<Database> {
+  const { Pool } = await neonDriver(options.wsProxy);
   const queryTimeout = options.queryTimeoutMs ?? QUERY_TIMEOUT_MS;
   const pool = new Pool({
     connectionString: url,

@@ -49,6 +49,12 @@ export async function openPglite(dataDir: string): Promise<Database> {
     end: async () => {
       if (!pglite.closed) await pglite.close();
     },
+    listen: async (channel, onMessage) => {
+      const unlisten = await pglite.listen(channel, onMessage);
+      return async () => {
+        if (!pglite.closed) await unlisten();
+      };
+    },
   };
 }
 

@@ -19,6 +19,11 @@ export interface Database extends Queryable {
   /** Runs `fn` in one transaction on one connection; commits if it resolves, rolls back if it throws. */
   transaction<T>(fn: (tx: Queryable & Pick<Database, 'exec'>) => Promise<T>): Promise<T>;
   end(): Promise<void>;
+  /**
+   * Local mode only (PGlite's own LISTEN): calls `onMessage` with each NOTIFY payload on `channel`;
+   * resolves to the unsubscribe. Postgres mode listens on a connection of its own (src/lib/live/).
+   */
+  listen?(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
 }
 
 export interface DatabaseOptions {
