@@ -122,8 +122,20 @@ describe.each(BACKENDS)('admin queries on %s', (backend) => {
 
   it('prunes (through prune.server.ts) expired sessions and sign-in tokens only', async () => {
     await seed(database);
-    expect(await pruneExpired(database)).toEqual({ sessions: 1, verificationTokens: 1, signInCodes: 0, rateLimits: 0 });
-    expect(await pruneExpired(database)).toEqual({ sessions: 0, verificationTokens: 0, signInCodes: 0, rateLimits: 0 });
+    expect(await pruneExpired(database)).toEqual({
+      sessions: 1,
+      verificationTokens: 1,
+      signInCodes: 0,
+      rateLimits: 0,
+      passkeyChallenges: 0,
+    });
+    expect(await pruneExpired(database)).toEqual({
+      sessions: 0,
+      verificationTokens: 0,
+      signInCodes: 0,
+      rateLimits: 0,
+      passkeyChallenges: 0,
+    });
     expect(await count(database, 'sessions')).toBe(1);
     expect(await count(database, 'verification_token')).toBe(1);
   });
@@ -174,7 +186,7 @@ describe('npm run admin on postgres', () => {
     expect(await admin(url, 'prune')).toMatchObject({
       code: 0,
       stdout: expect.stringContaining(
-        'Deleted 0 expired sessions, 1 sign-in links, 0 sign-in codes and 0 rate-limit windows.',
+        'Deleted 0 expired sessions, 1 sign-in links, 0 sign-in codes, 0 rate-limit windows and 0 passkey challenges.',
       ),
     });
     expect(await admin(url, 'delete-user', 'bob@example.com')).toMatchObject({
