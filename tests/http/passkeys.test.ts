@@ -83,6 +83,12 @@ describe('passkeys across two instances', () => {
     const done = await signIn(visitor, key.assert(options), '/account');
     expect(done.status).toBe(200);
     expect(await done.json()).toEqual({ location: '/account' });
+    // Auth.js's own session cookie, with its attributes (HttpOnly, SameSite=Lax, 30 days).
+    const cookie = done.headers.getSetCookie().find((c) => c.startsWith('authjs.session-token='));
+    expect(cookie).toMatch(/; Path=\/;.*HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    const expires = new Date(/Expires=([^;]+)/i.exec(cookie!)![1]!).getTime();
+    expect(Math.abs(expires - (Date.now() + 30 * 24 * 3600 * 1000))).toBeLessThan(60_000);
     const token = visitor.cookies.get('authjs.session-token');
     expect(token).toMatch(/^[0-9a-f-]{36}$/);
     // Stored hashed, like every session; the account page on A lists it.
