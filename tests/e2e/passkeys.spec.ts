@@ -83,7 +83,12 @@ test('add a passkey on /account, sign in with it, rename and remove it', async (
   const email = uniqueEmail('passkey');
   await signIn(page, email);
 
-  await page.goto('/account');
+  // Signed in by email on a device that can hold a passkey: /todos offers one, below the list.
+  const banner = page.getByRole('complementary').filter({ hasText: 'Sign in faster next time with a passkey' });
+  await expect(banner).toBeVisible();
+  await expectNoSeriousViolations(page, '/todos (with the passkey offer)');
+  await banner.getByRole('link', { name: 'Add a passkey' }).click();
+  await page.waitForURL('**/account#passkeys-title');
   const offer = page.getByText('Sign in faster next time with a passkey');
   await expect(offer).toBeVisible();
   await expect(page.getByText('You have no passkeys yet.')).toBeVisible();
@@ -97,6 +102,12 @@ test('add a passkey on /account, sign in with it, rename and remove it', async (
   await expect(offer).toBeHidden();
   expect(await storedCredentials(authenticator)).toHaveLength(1);
   await expectNoSeriousViolations(page, '/account (a passkey listed)');
+  await page.goto('/todos');
+  await expect(page.getByRole('heading', { name: 'Your todos' })).toBeVisible();
+  await expect(banner).toBeHidden();
+  await page.goto('/account');
+  await expect(passkeys(page)).toHaveCount(1);
+  await page.getByRole('button', { name: 'Rename Passkey 1' }).focus();
 
   // Rename, by keyboard.
   await expect(page.getByRole('button', { name: 'Rename Passkey 1' })).toBeFocused();
@@ -139,6 +150,11 @@ test('the email field offers the passkey (autofill, conditional mediation)', asy
   const cspViolations = await watchCsp(page);
   await addVirtualAuthenticator(page);
   await signIn(page, uniqueEmail('autofill'));
+  // "Not now" on the offer is remembered in this browser.
+  await page.getByRole('button', { name: 'Not now' }).click();
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Your todos' })).toBeVisible();
+  await expect(page.getByText('Sign in faster next time with a passkey')).toBeHidden();
   await page.goto('/account');
   await page.getByRole('button', { name: 'Add a passkey' }).last().click();
   await expect(passkeys(page)).toHaveCount(1);
