@@ -213,7 +213,10 @@ describe('passkeys across two instances', () => {
     expect((await client.fetch('/account', { form: { action: 'sign-out-everywhere' } })).status).toBe(303);
     expect(await count()).toBe(1);
     const back = new HttpClient(a.url, siteUrl);
-    expect((await signIn(back, key.assert(await signInOptions(back)))).status).toBe(200);
+    // Signed in again with the passkey; a callback to another site is not followed.
+    const again = await signIn(back, key.assert(await signInOptions(back)), 'https://evil.example/');
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ location: '/todos' });
     const deleted = await back.fetch('/account', { form: { action: 'delete-account', confirm: email } });
     expect(deleted.status).toBe(303);
     expect(await count()).toBe(0);
