@@ -146,6 +146,19 @@ describe('passkeys across two instances', () => {
     expect(replay.cookies.has('authjs.session-token')).toBe(false);
   });
 
+  it('one answer sent to both instances at once signs in exactly once', async () => {
+    const { client } = await signedIn(a);
+    const key = authenticator();
+    await addPasskey(client, key);
+    for (let round = 0; round < 3; round++) {
+      const answer = key.assert(await signInOptions(new HttpClient(a.url, siteUrl)));
+      const statuses = await Promise.all(
+        [a, b].map(async (server) => (await signIn(new HttpClient(server.url, siteUrl), answer)).status),
+      );
+      expect(statuses.sort()).toEqual([200, 400]);
+    }
+  });
+
   it('a registration challenge works once, and only for the user it was made for', async () => {
     const ann = await signedIn(a);
     const bob = await signedIn(b);
