@@ -23,13 +23,23 @@ let resend: FakeResend;
 let a: AppServer;
 let b: AppServer;
 let siteUrl: string;
+let databaseUrl: string;
 
 beforeAll(async () => {
   const fresh = await emptyDatabase('postgres');
   database = fresh.database;
+  databaseUrl = fresh.url!;
   resend = await startFakeResend();
   siteUrl = `http://127.0.0.1:${await freePort()}`;
-  const options = { databaseUrl: fresh.url!, wsProxy: inject('postgres').wsProxy, resend, siteUrl };
+  // Every request here comes from 127.0.0.1: room for all of them under the per-IP limits (the
+  // limits themselves are tested below, on an instance of their own).
+  const options = {
+    databaseUrl,
+    wsProxy: inject('postgres').wsProxy,
+    resend,
+    siteUrl,
+    env: { SIGN_IN_EMAILS_PER_IP: '1000' },
+  };
   [a, b] = await Promise.all([startPostgresApp(options), startPostgresApp(options)]);
 });
 afterAll(async () => {
@@ -326,6 +336,44 @@ describe('passkey routes refuse, as JSON', () => {
       'invalid_json',
     ],
     ['sign in: GET', '/api/passkeys/signin', {}, 405, 'method_not_allowed'],
+    ['register: JSON null', '/api/passkeys/register', { json: null }, 400, 'validation_failed'],
+    ['register: an array', '/api/passkeys/register', { json: [] }, 400, 'validation_failed'],
+    [
+      'register: an unknown field',
+      '/api/passkeys/register',
+      { json: { response: {}, admin: true } },
+      400,
+      'validation_failed',
+    ],
+    [
+      'sign in: a 20 KiB body',
+      '/api/passkeys/signin',
+      { json: { response: { id: 'x'.repeat(20 * 1024) } } },
+      413,
+      'payload_too_large',
+    ],
+    [
+      'sign in: a challenge that was never issued',
+      '/api/passkeys/signin',
+      {
+        json: {
+          response: {
+            id: 'AAAA',
+            rawId: 'AAAA',
+            type: 'public-key',
+            response: {
+              clientDataJSON: Buffer.from(JSON.stringify({ challenge: 'y'.repeat(43) })).toString('base64url'),
+              authenticatorData: 'AAAA',
+              signature: 'AAAA',
+            },
+            clientExtensionResults: {},
+          },
+        },
+      },
+      400,
+      'challenge_expired',
+    ],
+    ['list: POST', '/api/passkeys', { method: 'POST' }, 405, 'method_not_allowed'],
   ] as Array<[string, string, RequestInit & { json?: unknown }, number, string]>)(
     '%s: %i %s',
     async (_label, path, init, status, code) => {
@@ -344,5 +392,40 @@ describe('passkey routes refuse, as JSON', () => {
       headers: { origin: 'https://evil.example' },
     });
     expect(response.status).toBe(403);
+  });
+});
+
+describe('passkey sign-in limits', () => {
+  it('count attempts and options per client address, as the email limits do', async () => {
+    // SIGN_IN_EMAILS_PER_IP=1: one attempt and ten options an hour; the client address comes from
+    // the proxy's header, so this test's address is its own.
+    const limited = await startPostgresApp({
+      databaseUrl,
+      wsProxy: inject('postgres').wsProxy,
+      resend,
+      siteUrl,
+      env: { SIGN_IN_EMAILS_PER_IP: '1', CLIENT_IP_HEADER: 'x-forwarded-for', CLIENT_IP_HOPS: '1' },
+    });
+    try {
+      const visitor = new HttpClient(limited.url, siteUrl);
+      const from = { 'x-forwarded-for': '203.0.113.7' };
+      const options = async () =>
+        (await visitor.fetch('/api/passkeys/signin/options', { method: 'POST', headers: from })).status;
+      const attempt = () =>
+        visitor.fetch('/api/passkeys/signin', {
+          json: { response: authenticator().assert({ challenge: 'z'.repeat(43) }) },
+          headers: from,
+        });
+      expect((await attempt()).status).toBe(400); // counted, then refused: no such challenge
+      const refused = await attempt();
+      expect(refused.status).toBe(429);
+      expect(await errorCode(refused)).toBe('too_many_requests');
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      const statuses = [];
+      for (let i = 0; i < 11; i++) statuses.push(await options());
+      expect(statuses).toEqual([...Array(10).fill(200), 429]);
+    } finally {
+      await limited.stop();
+    }
   });
 });
