@@ -120,8 +120,8 @@ async function run(): Promise<number> {
         const pruned = await pruneExpired(database);
         console.log(
           `Deleted ${pruned.sessions} expired sessions, ${pruned.verificationTokens} sign-in links, ` +
-            `${pruned.signInCodes} sign-in codes, ${pruned.rateLimits} rate-limit windows and ` +
-            `${pruned.deletedTodos} deleted todos past their undo window.`,
+            `${pruned.signInCodes} sign-in codes, ${pruned.rateLimits} rate-limit windows, ` +
+            `${pruned.passkeyChallenges} passkey challenges and ${pruned.deletedTodos} deleted todos past their undo window.`,
         );
         break;
       }

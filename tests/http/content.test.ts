@@ -19,6 +19,7 @@ const DOCS = [
   'email-providers',
   'deploying-with-neon',
   'security-model',
+  'passkeys',
   'architecture',
   'api',
 ];

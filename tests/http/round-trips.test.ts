@@ -14,6 +14,7 @@ import { startPostgresApp } from '../support/postgres-app.ts';
 import { rawRequest } from '#scripts/support/raw-http.ts';
 import { openEventStream } from '../support/event-stream.ts';
 import { startWsProxy, type WsProxy } from '#scripts/support/ws-proxy.ts';
+import { SoftAuthenticator } from '../support/soft-authenticator.ts';
 
 let server: AppServer;
 let resend: FakeResend;
@@ -27,6 +28,11 @@ let othersTodoId: number;
 const deletable: number[] = [];
 /** Deleted todos for the restore cases (API and form), one per request. */
 const restorable: number[] = [];
+/** Passkey cases: one to rename, one per DELETE, another user's, one registration body per POST. */
+let passkeyId: number;
+let othersPasskeyId: number;
+const deletablePasskeys: number[] = [];
+const registrations: unknown[] = [];
 const TOKEN = 'round-trip-session-token';
 const HEARTBEAT_MS = 300;
 
@@ -72,6 +78,31 @@ beforeAll(async () => {
      INSERT INTO todos (user_id, content) SELECT id, 'not Rita''s' FROM u RETURNING id`,
   );
   othersTodoId = other.rows[0]!.id;
+  const passkey = (userId: unknown) =>
+    database.query<{ id: number }>(
+      `INSERT INTO passkeys (user_id, credential_id, public_key, device_type, name)
+       VALUES ($1, gen_random_uuid()::text, 'unused', 'singleDevice', 'counted') RETURNING id`,
+      [userId],
+    );
+  passkeyId = (await passkey(rows[0]!.id)).rows[0]!.id;
+  for (let i = 0; i < 2; i++) deletablePasskeys.push((await passkey(rows[0]!.id)).rows[0]!.id);
+  othersPasskeyId = (
+    await database.query<{ id: number }>(
+      `INSERT INTO passkeys (user_id, credential_id, public_key, device_type, name)
+       SELECT id, 'others', 'unused', 'singleDevice', 'not Rita''s' FROM users WHERE email = 'other@example.com'
+       RETURNING id`,
+    )
+  ).rows[0]!.id;
+  // Registration answers to challenges stored for Rita (what the options route would have stored).
+  for (let i = 0; i < 2; i++) {
+    const challenge = Buffer.from(`round-trip-registration-challenge-${i}`).toString('base64url');
+    await database.query(
+      `INSERT INTO passkey_challenges (challenge, purpose, user_id, expires) VALUES ($1, 'register', $2, now() + interval '5 minutes')`,
+      [challenge, rows[0]!.id],
+    );
+    const key = new SoftAuthenticator({ rpId: new URL(server.url).hostname, origin: server.url });
+    registrations.push({ response: key.register({ challenge }) });
+  }
   islandPath = /\/_server-islands\/UserMenu\?[^"]+/
     .exec((await rawRequest(`${server.url}/`)).text())![0]
     .replaceAll('&amp;', '&');
@@ -154,6 +185,16 @@ describe('database round trips per request', () => {
     ['the no-JS toggle form', 1, () => ['/todos/toggle', form(`id=${todoId}&completed=true&filter=all`), 303]],
     ['the no-JS complete-all form', 1, () => ['/todos/complete-all', form('completed=false&filter=all'), 303]],
     ['the no-JS undo form', 1, () => ['/todos/restore', form(`ids=${restorable.shift()}&filter=all`), 303]],
+    ['GET /api/passkeys', 1, () => ['/api/passkeys', { headers: signedIn }, 200]],
+    ['POST /api/passkeys/register/options', 1, () => ['/api/passkeys/register/options', json('POST'), 200]],
+    ['POST /api/passkeys/register', 1, () => ['/api/passkeys/register', json('POST', registrations.shift()), 201]],
+    ['PATCH /api/passkeys/:id', 1, () => [`/api/passkeys/${passkeyId}`, json('PATCH', { name: 'renamed' }), 200]],
+    ['DELETE /api/passkeys/:id', 1, () => [`/api/passkeys/${deletablePasskeys.shift()}`, json('DELETE'), 204]],
+    [
+      "PATCH another user's passkey (404)",
+      1,
+      () => [`/api/passkeys/${othersPasskeyId}`, json('PATCH', { name: 'mine' }), 404],
+    ],
     [
       'PATCH with a body that fails validation (the session check only, for 401 before 400)',
       1,

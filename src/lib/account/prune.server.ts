@@ -1,6 +1,6 @@
 /**
- * Removes rows nobody can use any more: expired links, codes, sessions and rate-limit windows, and
- * deleted todos whose undo window has passed.
+ * Removes rows nobody can use any more: expired links, codes, sessions, rate-limit windows and
+ * passkey challenges, and deleted todos whose undo window has passed.
  */
 import type { Queryable } from '#lib/db/index.server.ts';
 import { log } from '#lib/log/log.server.ts';
@@ -12,6 +12,7 @@ export interface PruneCounts {
   sessions: number;
   rateLimits: number;
   deletedTodos: number;
+  passkeyChallenges: number;
 }
 
 export async function pruneExpired(database: Queryable): Promise<PruneCounts> {
@@ -20,11 +21,13 @@ export async function pruneExpired(database: Queryable): Promise<PruneCounts> {
           c AS (DELETE FROM sign_in_codes WHERE expires <= now() RETURNING 1),
           s AS (DELETE FROM sessions WHERE expires <= now() RETURNING 1),
           r AS (DELETE FROM rate_limits WHERE expires <= now() RETURNING 1),
-          t AS (DELETE FROM todos WHERE deleted_at <= now() - make_interval(secs => $1::int) RETURNING 1)
+          t AS (DELETE FROM todos WHERE deleted_at <= now() - make_interval(secs => $1::int) RETURNING 1),
+          k AS (DELETE FROM passkey_challenges WHERE expires <= now() RETURNING 1)
      SELECT (SELECT count(*) FROM v)::int AS "verificationTokens",
             (SELECT count(*) FROM c)::int AS "signInCodes",
             (SELECT count(*) FROM s)::int AS sessions,
             (SELECT count(*) FROM r)::int AS "rateLimits",
+            (SELECT count(*) FROM k)::int AS "passkeyChallenges",
             (SELECT count(*) FROM t)::int AS "deletedTodos"`,
     [UNDO_WINDOW_SECONDS],
   );

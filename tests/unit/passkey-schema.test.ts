@@ -1,0 +1,49 @@
+/** The passkey routes' input rules: ids in URLs, names, and the challenge an answer signed. */
+import { describe, expect, it } from 'vitest';
+import { nameSchema, parsePasskeyId, signedChallenge } from '#lib/passkeys/schema.server.ts';
+
+const clientData = (data: unknown) => Buffer.from(JSON.stringify(data)).toString('base64url');
+const CHALLENGE = 'x'.repeat(43);
+
+describe('passkey input', () => {
+  it.each([
+    ['1', 1],
+    ['2147483647', 2_147_483_647],
+    ['2147483648', null],
+    ['0', null],
+    ['01', null],
+    ['-1', null],
+    ['1.5', null],
+    ['abc', null],
+    ['', null],
+    [undefined, null],
+  ])('passkey id %j → %j', (raw, expected) => {
+    expect(parsePasskeyId(raw)).toBe(expected);
+  });
+
+  it.each([
+    ['  Laptop  ', 'Laptop'],
+    ['Ünïcødé 🔑', 'Ünïcødé 🔑'],
+    ['x'.repeat(64), 'x'.repeat(64)],
+  ])('name %j is kept as %j', (raw, expected) => {
+    expect(nameSchema.parse(raw)).toBe(expected);
+  });
+
+  it.each([['   '], ['x'.repeat(65)], ['tab\there'], ['nul\u0000'], ['del\u007f'], [42]])(
+    'name %j is refused',
+    (raw) => {
+      expect(nameSchema.safeParse(raw).success).toBe(false);
+    },
+  );
+
+  it.each([
+    ['a challenge', clientData({ type: 'webauthn.get', challenge: CHALLENGE }), CHALLENGE],
+    ['no challenge', clientData({ type: 'webauthn.get' }), null],
+    ['a number', clientData({ challenge: 42 }), null],
+    ['too short', clientData({ challenge: 'abc' }), null],
+    ['not base64url', clientData({ challenge: `${'x'.repeat(40)}+/=` }), null],
+    ['not JSON', Buffer.from('{').toString('base64url'), null],
+  ])('signedChallenge: %s', (_label, encoded, expected) => {
+    expect(signedChallenge(encoded)).toBe(expected);
+  });
+});
