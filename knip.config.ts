@@ -26,7 +26,6 @@ const config: KnipConfig = {
     // parallel branches share one lockfile; removed from this list when that work merges.
     '@simplewebauthn/server',
     '@simplewebauthn/browser',
-    'bowser',
   ],
   ignoreIssues: {
     // The store takes the whole module as its default API (`api: TodoApi = client`), a use knip

@@ -120,7 +120,8 @@ async function run(): Promise<number> {
         const pruned = await pruneExpired(database);
         console.log(
           `Deleted ${pruned.sessions} expired sessions, ${pruned.verificationTokens} sign-in links, ` +
-            `${pruned.signInCodes} sign-in codes and ${pruned.rateLimits} rate-limit windows.`,
+            `${pruned.signInCodes} sign-in codes, ${pruned.rateLimits} rate-limit windows ` +
+            `and ${pruned.emailChanges} email-change links.`,
         );
         break;
       }

@@ -122,8 +122,20 @@ describe.each(BACKENDS)('admin queries on %s', (backend) => {
 
   it('prunes (through prune.server.ts) expired sessions and sign-in tokens only', async () => {
     await seed(database);
-    expect(await pruneExpired(database)).toEqual({ sessions: 1, verificationTokens: 1, signInCodes: 0, rateLimits: 0 });
-    expect(await pruneExpired(database)).toEqual({ sessions: 0, verificationTokens: 0, signInCodes: 0, rateLimits: 0 });
+    expect(await pruneExpired(database)).toEqual({
+      sessions: 1,
+      verificationTokens: 1,
+      signInCodes: 0,
+      rateLimits: 0,
+      emailChanges: 0,
+    });
+    expect(await pruneExpired(database)).toEqual({
+      sessions: 0,
+      verificationTokens: 0,
+      signInCodes: 0,
+      rateLimits: 0,
+      emailChanges: 0,
+    });
     expect(await count(database, 'sessions')).toBe(1);
     expect(await count(database, 'verification_token')).toBe(1);
   });
