@@ -11,8 +11,9 @@ describe('waitPhrase', () => {
   it.each([
     [1, '1 second'],
     [45, '45 seconds'],
-    [60, 'about 1 minute'],
-    [61, 'about 2 minutes'],
+    [60, '60 seconds'],
+    [61, 'about 1 minute'],
+    [90, 'about 2 minutes'],
     [12 * 60 - 5, 'about 12 minutes'],
     [89 * 60, 'about 89 minutes'],
     [2 * 3600, 'about 2 hours'],

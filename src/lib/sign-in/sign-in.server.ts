@@ -34,15 +34,13 @@ export interface PendingSignIn {
 }
 
 /**
- * "Resend" waits this long after an email (the page counts down). The real protection is the
+ * Seconds until this browser may ask for another email for `pending` (0: now): "Resend" waits
+ * SIGN_IN_RESEND_SECONDS (60) after an email, and the page counts down. The real protection is the
  * per-address and per-IP limits, counted for every email whatever the cookie says; the cooldown
  * only keeps an impatient person from spending them all in a few seconds.
  */
-export const RESEND_COOLDOWN_SECONDS = 60;
-
-/** Seconds until this browser may ask for another email for `pending` (0: now). */
 export function resendWaitSeconds(pending: PendingSignIn, now = Date.now()): number {
-  return Math.max(0, Math.ceil((pending.sentAt + RESEND_COOLDOWN_SECONDS * 1000 - now) / 1000));
+  return Math.max(0, Math.ceil((pending.sentAt + config().signIn.resendSeconds * 1000 - now) / 1000));
 }
 
 const NONCE = /^[A-Za-z0-9_-]{43}$/;
