@@ -125,7 +125,7 @@ describe('an email flow that remembers', () => {
     expect(locations[1]).toBe('/signin/check-email?resent=1');
     expect(locations[2]).toMatch(/^\/signin\/too-many-requests\?/); // 3 per address: the 4th email is refused
     expect(mailsTo(app, email)).toHaveLength(3);
-    expect(textOf(await (await browser.fetch(locations[0])).text())).toContain('We sent a new email.');
+    expect(textOf(await (await browser.fetch(locations[0]!)).text())).toContain('We sent a new email.');
   });
 
   it.each([

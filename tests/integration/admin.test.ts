@@ -186,7 +186,7 @@ describe('npm run admin on postgres', () => {
     expect(await admin(url, 'prune')).toMatchObject({
       code: 0,
       stdout: expect.stringContaining(
-        'Deleted 0 expired sessions, 1 sign-in links, 0 sign-in codes and 0 rate-limit windows.',
+        'Deleted 0 expired sessions, 1 sign-in links, 0 sign-in codes, 0 rate-limit windows and 0 email-change links.',
       ),
     });
     expect(await admin(url, 'delete-user', 'bob@example.com')).toMatchObject({
