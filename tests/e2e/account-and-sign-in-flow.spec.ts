@@ -34,18 +34,28 @@ test('sign-in: progress on submit, check-email with a countdown, no "Sign in" in
   await expect(page.getByRole('banner').getByRole('link', { name: 'Sign in', exact: true })).toHaveCount(0);
   await expectNoSeriousViolations(page, '/signin');
   await page.getByLabel('Email address').fill(email);
-  // Hold the request, to see the form while it is busy.
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  await page.route('**/api/auth/signin/email', async (route) => {
-    await held;
-    await route.continue();
+  // Keep the form from leaving (a listener after the app's, on window), to see it while it is busy.
+  await page.evaluate(() => {
+    (window as unknown as { submits: number }).submits = 0;
+    window.addEventListener('submit', (event) => {
+      if (!event.defaultPrevented) (window as unknown as { submits: number }).submits += 1;
+      event.preventDefault();
+    });
   });
-  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+  const button = page.getByRole('button', { name: 'Email me a sign-in link' });
+  await button.click();
   const busy = page.getByRole('button', { name: 'Sending…' });
   await expect(busy).toBeDisabled();
   await expect(page.locator('form[aria-busy="true"]')).toHaveCount(1);
-  release();
+  // A second submit (Enter in the field) is stopped: only one request would have left.
+  await page.getByLabel('Email address').press('Enter');
+  expect(await page.evaluate(() => (window as unknown as { submits: number }).submits)).toBe(1);
+
+  // For real this time.
+  await page.goto('/signin');
+  await expect(page.getByLabel('Email address')).toHaveValue(''); // nothing sent yet: nothing remembered
+  await page.getByLabel('Email address').fill(email);
+  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
   await page.waitForURL('**/signin/check-email**');
 
   await expect(page.getByText(email)).toBeVisible();
