@@ -86,8 +86,10 @@ describe('an email flow that remembers', () => {
     const email = uniqueEmail('forget');
     const browser = new HttpClient(app.server.url);
     await browser.signIn(email, app.latestLink);
+    expect(browser.cookies.get('signin-email')).toBeTruthy();
     const deleted = await browser.fetch('/account', { form: { action: 'delete-account', confirm: email } });
     expect(deleted.headers.get('location')).toBe('/account/deleted');
+    expect(browser.cookies.get('signin-email')).toBeUndefined();
     expect(fieldValue(await (await browser.fetch('/signin')).text())).toBe('');
   });
 
