@@ -43,6 +43,7 @@ export function emailChangeMessage(params: {
     text: [title, '', lead, url, '', ...after, ''].join('\n'),
     html: html(title, [lead, ...after], { label: 'Confirm new address', url }),
     url,
+    linkLabel: `Open the email-change link for ${to}`,
   };
 }
 
@@ -65,5 +66,6 @@ export function emailChangedNotice(params: {
     text: [title, '', ...lines, ''].join('\n'),
     html: html(title, lines),
     url: siteUrl,
+    linkLabel: `Open ${siteName}`,
   };
 }
