@@ -26,7 +26,7 @@ describe.each(BACKENDS)('account export on %s', (backend) => {
     const user = await adapter.createUser!({ email: `ua-${backend}@example.com`, emailVerified: null, id: '' });
     const expires = new Date(Date.now() + 60_000);
     const request = new Request('http://localhost/', { headers: { 'user-agent': UA } });
-    await withRequestUserAgent(request, () =>
+    await withRequestUserAgent(request, async () =>
       adapter.createSession!({ sessionToken: `ua-${backend}`, userId: user.id, expires }),
     );
     await adapter.createSession!({ sessionToken: `no-ua-${backend}`, userId: user.id, expires });
