@@ -24,7 +24,6 @@ const config: KnipConfig = {
     '@pagefind/default-ui',
     // TEMPORARY (session 4): installed ahead of the passkeys and account-page work (#13) so the
     // parallel branches share one lockfile; removed from this list when that work merges.
-    'bowser',
   ],
   ignoreIssues: {
     // The store takes the whole module as its default API (`api: TodoApi = client`), a use knip

@@ -121,7 +121,8 @@ async function run(): Promise<number> {
         console.log(
           `Deleted ${pruned.sessions} expired sessions, ${pruned.verificationTokens} sign-in links, ` +
             `${pruned.signInCodes} sign-in codes, ${pruned.rateLimits} rate-limit windows, ` +
-            `${pruned.passkeyChallenges} passkey challenges and ${pruned.deletedTodos} deleted todos past their undo window.`,
+            `${pruned.emailChanges} email-change links, ${pruned.passkeyChallenges} passkey challenges ` +
+            `and ${pruned.deletedTodos} deleted todos past their undo window.`,
         );
         break;
       }

@@ -15,7 +15,5 @@ declare namespace App {
      * don't call it: their own statement checks the session (src/lib/auth/session-owner.server.ts).
      */
     session: () => Promise<{ user: SessionUser; expires: string } | null>;
-    /** Set before rewriting to the 429 page: seconds until the limit resets. */
-    retryAfterSeconds?: number;
   }
 }

@@ -166,6 +166,12 @@ describe('database round trips per request', () => {
     ['GET /api/todos', 1, () => ['/api/todos', { headers: signedIn }, 200]],
     ['the todo page', 1, () => ['/todos', { headers: signedIn }, 200]],
     ['the account page', 1, () => ['/account', { headers: signedIn }, 200]],
+    ['the data export (GET /account/export)', 1, () => ['/account/export', { headers: signedIn }, 200]],
+    [
+      'the data export with a revoked session (the sign-in redirect)',
+      1,
+      () => ['/account/export', { redirect: 'manual', headers: { cookie: 'authjs.session-token=nobody' } }, 303],
+    ],
     ['PATCH /api/todos/:id', 1, () => [`/api/todos/${todoId}`, json('PATCH', { completed: true }), 200]],
     ['POST /api/todos', 1, () => ['/api/todos', json('POST', { content: 'one more' }), 201]],
     ['DELETE /api/todos/:id', 1, () => [`/api/todos/${deletable.shift()}`, json('DELETE'), 204]],

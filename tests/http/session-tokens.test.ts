@@ -74,7 +74,7 @@ describe('session tokens at rest', () => {
     const laptop = await signedIn(email);
     const phone = await signedIn(email);
     const page = await (await laptop.fetch('/account')).text();
-    expect(page.match(/This session/g)?.length).toBe(1);
+    expect(page.match(/This device/g)?.length).toBe(1);
     expect((await laptop.fetch('/account', { form: { action: 'sign-out-others' } })).headers.get('location')).toBe(
       '/account?ended=1',
     );

@@ -31,7 +31,7 @@ describe('sign-in links and codes', () => {
     expect(bot.sessionCookie()).toBeUndefined();
     expect(await tokenRows(app, email)).toBe(1);
     const page = await (await person.fetch(url.pathname + url.search)).text();
-    expect(page).toContain(`Sign in as ${email}`);
+    expect(page.replace(/<[^>]+>/g, '')).toContain(`Sign in as ${email}`);
     const signedIn = await person.confirmLink(link);
     expect(signedIn.status).toBe(302);
     expect(signedIn.headers.get('location')).toBe(`${app.server.url}/todos`);
@@ -178,17 +178,31 @@ describe('rate limits shared by two instances', () => {
     await first?.stop();
   });
 
-  it('allows 3 emails per address across both instances, then 429 with Retry-After and no email', async () => {
+  it('allows 3 emails per address across both instances, then a 429 page of its own with Retry-After and no email', async () => {
     const email = uniqueEmail('limited');
     const statuses: number[] = [];
     for (const app of [first, second, first, second]) {
       statuses.push((await new HttpClient(app.server.url).requestSignIn(email)).status);
     }
-    expect(statuses).toEqual([302, 302, 302, 429]);
-    const refused = await new HttpClient(first.server.url).requestSignIn(email);
-    expect(refused.status).toBe(429);
+    expect(statuses).toEqual([302, 302, 302, 303]);
+    const client = new HttpClient(first.server.url);
+    const refused = await client.requestSignIn(email);
+    expect(refused.status).toBe(303);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(800);
-    expect(await refused.text()).toContain('Too many sign-in requests');
+    const location = refused.headers.get('location')!;
+    expect(location).toMatch(/^\/signin\/too-many-requests\?/);
+    expect(new URL(location, first.server.url).searchParams.get('email')).toBe(email);
+    const page = await client.fetch(location);
+    expect(page.status).toBe(429);
+    expect(Number(page.headers.get('retry-after'))).toBeGreaterThan(800);
+    const html = await page.text();
+    const text = html.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ');
+    expect(text).toContain('Too many sign-in requests');
+    // The window is 15 minutes: "about 14 minutes" or "about 15 minutes", with its spaces.
+    expect(text).toMatch(/Please try again in about 1[45] minutes\./);
+    // "Back to sign in" leads to the form with the address filled in.
+    const back = /<a href="([^"]+)">Back to sign in/.exec(html)![1]!.replaceAll('&amp;', '&');
+    expect(await (await client.fetch(back)).text()).toContain(`value="${email}"`);
     const mails = [...first.resend!.calls, ...second.resend!.calls].filter((c) => c.body.to.includes(email));
     expect(mails).toHaveLength(3);
   });
@@ -200,7 +214,7 @@ describe('rate limits shared by two instances', () => {
       const app = i % 2 ? second : first;
       statuses.push((await new HttpClient(app.server.url).requestSignIn(uniqueEmail(`ip${i}`))).status);
     }
-    expect(statuses).toEqual([302, 302, 302, 429, 429, 429]);
+    expect(statuses).toEqual([302, 302, 302, 303, 303, 303]); // 303: to /signin/too-many-requests
   });
 });
 

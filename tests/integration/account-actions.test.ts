@@ -67,7 +67,7 @@ describe.each(BACKENDS)('account forms on %s', (backend) => {
     ],
     ['rename-me', {}, { location: '/account?error=unknown-action', signedOut: false }, { sessions: 3, users: 1 }],
   ])('%s %o → %o, leaving %o', async (action, extra, outcome, left) => {
-    expect(await handleAccountForm(database, ann, post({ action, ...extra }))).toEqual(outcome);
+    expect(await handleAccountForm(database, ann, post({ action, ...extra }), '127.0.0.1')).toEqual(outcome);
     expect(await count('sessions')).toBe(left.sessions);
     expect(await count('users')).toBe(left.users);
     expect(await count('todos')).toBe(left.users); // todos go with the account
@@ -75,7 +75,7 @@ describe.each(BACKENDS)('account forms on %s', (backend) => {
 
   it('refuses an oversized form with 413 and changes nothing (it is not an "unknown action")', async () => {
     const big = post({ action: 'sign-out-everywhere', padding: 'x'.repeat(ACCOUNT_FORM_MAX_BYTES) });
-    const outcome = await handleAccountForm(database, ann, big);
+    const outcome = await handleAccountForm(database, ann, big, '127.0.0.1');
     expect(outcome).toMatchObject({ status: 413, message: expect.stringContaining('too large') });
     expect(await count('sessions')).toBe(3);
   });

@@ -129,6 +129,7 @@ describe.each(BACKENDS)('admin queries on %s', (backend) => {
       rateLimits: 0,
       deletedTodos: 0,
       passkeyChallenges: 0,
+      emailChanges: 0,
     });
     expect(await pruneExpired(database)).toEqual({
       sessions: 0,
@@ -137,6 +138,7 @@ describe.each(BACKENDS)('admin queries on %s', (backend) => {
       rateLimits: 0,
       deletedTodos: 0,
       passkeyChallenges: 0,
+      emailChanges: 0,
     });
     expect(await count(database, 'sessions')).toBe(1);
     expect(await count(database, 'verification_token')).toBe(1);
@@ -188,7 +190,7 @@ describe('npm run admin on postgres', () => {
     expect(await admin(url, 'prune')).toMatchObject({
       code: 0,
       stdout: expect.stringContaining(
-        'Deleted 0 expired sessions, 1 sign-in links, 0 sign-in codes, 0 rate-limit windows, 0 passkey challenges and 0 deleted todos past their undo window.',
+        'Deleted 0 expired sessions, 1 sign-in links, 0 sign-in codes, 0 rate-limit windows, 0 email-change links, 0 passkey challenges and 0 deleted todos past their undo window.',
       ),
     });
     expect(await admin(url, 'delete-user', 'bob@example.com')).toMatchObject({

@@ -7,6 +7,8 @@ export class HttpClient {
   readonly baseUrl: string;
   /** The Origin its writes carry: the page's origin, i.e. SITE_URL's when that is not `baseUrl`. */
   readonly origin: string;
+  /** The User-Agent every request sends (unset: the runtime's own). */
+  userAgent: string | undefined;
   constructor(baseUrl: string, origin = baseUrl) {
     this.baseUrl = baseUrl;
     this.origin = new URL(origin).origin;
@@ -22,6 +24,7 @@ export class HttpClient {
   ): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.cookies.size && !headers.has('cookie')) headers.set('cookie', this.cookieHeader());
+    if (this.userAgent && !headers.has('user-agent')) headers.set('user-agent', this.userAgent);
     const method = init.method ?? (init.json !== undefined || init.form ? 'POST' : 'GET');
     if (!['GET', 'HEAD'].includes(method) && !headers.has('origin')) headers.set('origin', this.origin);
     let body = init.body;

@@ -5,6 +5,7 @@
 import type { Database, Queryable } from '#lib/db/index.server.ts';
 import { hashSessionToken } from '#lib/auth/session-token.server.ts';
 import type { MeColumns, SessionOwner } from '#lib/auth/session-owner.server.ts';
+import { describeDevice } from './devices.server.ts';
 
 export interface ActiveSession {
   id: number;
@@ -12,6 +13,8 @@ export interface ActiveSession {
   lastUsedAt: string;
   expires: string;
   current: boolean;
+  /** Browser and OS in words ("Chrome on macOS"), from the User-Agent that created the session. */
+  device: string;
 }
 
 /** The user's unexpired sessions, newest first; `current` marks the one whose cookie holds `currentToken` (raw). */
@@ -26,8 +29,9 @@ export async function listSessions(
     last_used_at: Date;
     expires: Date;
     current: boolean;
+    user_agent: string | null;
   }>(
-    `SELECT id, created_at, last_used_at, expires, "sessionToken" = $2 AS current
+    `SELECT id, created_at, last_used_at, expires, "sessionToken" = $2 AS current, user_agent
        FROM sessions WHERE "userId" = $1 AND expires > now()
       ORDER BY created_at DESC, id DESC`,
     [userId, hashSessionToken(currentToken)],
@@ -38,6 +42,7 @@ export async function listSessions(
     lastUsedAt: new Date(row.last_used_at).toISOString(),
     expires: new Date(row.expires).toISOString(),
     current: row.current,
+    device: describeDevice(row.user_agent),
   }));
 }
 
@@ -54,11 +59,12 @@ export async function listSessionsAs(database: Queryable, owner: SessionOwner): 
       last_used_at: Date;
       expires: Date;
       current: boolean;
+      user_agent: string | null;
     }
   >(
     // $1 is the owner's token hash (session-owner.server.ts).
     `WITH ${owner.cte}
-     SELECT me.*, s.id, s.created_at, s.last_used_at, s.expires, s."sessionToken" = $1 AS current
+     SELECT me.*, s.id, s.created_at, s.last_used_at, s.expires, s."sessionToken" = $1 AS current, s.user_agent
        FROM me LEFT JOIN sessions s ON s."userId" = me.session_user_id AND s.expires > now()
       ORDER BY s.created_at DESC, s.id DESC`,
     [...owner.params],
@@ -73,6 +79,7 @@ export async function listSessionsAs(database: Queryable, owner: SessionOwner): 
       lastUsedAt: new Date((row.current && row.session_touched_at) || row.last_used_at).toISOString(),
       expires: new Date(row.current ? row.session_expires! : row.expires).toISOString(),
       current: row.current,
+      device: describeDevice(row.user_agent),
     }));
 }
 

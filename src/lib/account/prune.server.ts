@@ -1,6 +1,6 @@
 /**
- * Removes rows nobody can use any more: expired links, codes, sessions, rate-limit windows and
- * passkey challenges, and deleted todos whose undo window has passed.
+ * Removes rows nobody can use any more: expired links, codes, sessions, rate-limit windows, email
+ * changes and passkey challenges, and deleted todos whose undo window has passed.
  */
 import type { Queryable } from '#lib/db/index.server.ts';
 import { log } from '#lib/log/log.server.ts';
@@ -13,6 +13,7 @@ export interface PruneCounts {
   rateLimits: number;
   deletedTodos: number;
   passkeyChallenges: number;
+  emailChanges: number;
 }
 
 export async function pruneExpired(database: Queryable): Promise<PruneCounts> {
@@ -22,11 +23,13 @@ export async function pruneExpired(database: Queryable): Promise<PruneCounts> {
           s AS (DELETE FROM sessions WHERE expires <= now() RETURNING 1),
           r AS (DELETE FROM rate_limits WHERE expires <= now() RETURNING 1),
           t AS (DELETE FROM todos WHERE deleted_at <= now() - make_interval(secs => $1::int) RETURNING 1),
-          k AS (DELETE FROM passkey_challenges WHERE expires <= now() RETURNING 1)
+          k AS (DELETE FROM passkey_challenges WHERE expires <= now() RETURNING 1),
+          e AS (DELETE FROM email_changes WHERE expires <= now() RETURNING 1)
      SELECT (SELECT count(*) FROM v)::int AS "verificationTokens",
             (SELECT count(*) FROM c)::int AS "signInCodes",
             (SELECT count(*) FROM s)::int AS sessions,
             (SELECT count(*) FROM r)::int AS "rateLimits",
+            (SELECT count(*) FROM e)::int AS "emailChanges",
             (SELECT count(*) FROM k)::int AS "passkeyChallenges",
             (SELECT count(*) FROM t)::int AS "deletedTodos"`,
     [UNDO_WINDOW_SECONDS],

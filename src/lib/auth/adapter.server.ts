@@ -6,12 +6,14 @@
  *   row, so a failed send leaves nothing usable behind;
  * - tokens live in the same statement as their code, so link and code exist together or not at all;
  * - session tokens are stored hashed (session-token.server.ts): Auth.js hands these functions the
- *   cookie's raw token and gets it back, and every statement uses its hash.
+ *   cookie's raw token and gets it back, and every statement uses its hash;
+ * - a new session stores the User-Agent of the request that created it (session-device.server.ts).
  */
 import PostgresAdapter from '@auth/pg-adapter';
 import type { Adapter, AdapterSession, AdapterUser } from '@auth/core/adapters';
 import type { Queryable } from '#lib/db/index.server.ts';
 import { currentSignInRequest } from '#lib/sign-in/request-state.server.ts';
+import { currentUserAgent } from './session-device.server.ts';
 import { hashSessionToken } from './session-token.server.ts';
 
 interface SessionUserRow {
@@ -53,8 +55,9 @@ export function createAuthAdapter(database: Queryable): Adapter {
 
     async createSession({ sessionToken, userId, expires }) {
       const { rows } = await database.query<{ userId: number; expires: Date }>(
-        `INSERT INTO sessions ("userId", expires, "sessionToken") VALUES ($1, $2, $3) RETURNING "userId", expires`,
-        [userId, expires, hashSessionToken(sessionToken)],
+        `INSERT INTO sessions ("userId", expires, "sessionToken", user_agent) VALUES ($1, $2, $3, $4)
+         RETURNING "userId", expires`,
+        [userId, expires, hashSessionToken(sessionToken), currentUserAgent()],
       );
       // Auth.js sets the cookie from the returned token: the raw one, never the stored hash.
       return { sessionToken, userId: String(rows[0]!.userId), expires: new Date(rows[0]!.expires) };

@@ -11,6 +11,7 @@ import { AstroAuth } from 'auth-astro/server';
 import authConfig from '#auth-config';
 import { surfaceDatabaseOutage } from '#lib/db/errors.server.ts';
 import { authUrl } from './auth-js.server.ts';
+import { withRequestUserAgent } from './session-device.server.ts';
 
 const handler = AstroAuth(authConfig);
 
@@ -29,8 +30,8 @@ export async function callAuthRoute(context: APIContext, path: string, form?: UR
   // auth-astro's handler reads only `request` and `cookies` (spreading the context would touch
   // getters such as `csp` that warn when unused).
   // Auth.js turns adapter errors into its error page: an outage must answer 503 instead.
-  const response = await surfaceDatabaseOutage(() =>
-    handler.GET({ request: onSite, cookies: context.cookies } as APIContext),
+  const response = await withRequestUserAgent(context.request, () =>
+    surfaceDatabaseOutage(() => handler.GET({ request: onSite, cookies: context.cookies } as APIContext)),
   );
   return response ?? new Response('Not found', { status: 404 });
 }

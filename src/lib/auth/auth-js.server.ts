@@ -8,6 +8,7 @@ import authConfig from '#auth-config';
 import { config } from '#lib/config/config.server.ts';
 import { surfaceDatabaseOutage } from '#lib/db/errors.server.ts';
 import { safeCallbackPath } from './redirects.ts';
+import { withRequestUserAgent } from './session-device.server.ts';
 
 export const AUTH_PREFIX = '/api/auth';
 
@@ -30,7 +31,9 @@ export function authRequest(path: string, incoming: Request, init: RequestInit =
     headers.delete('content-length');
     headers.delete('content-type');
   }
-  return surfaceDatabaseOutage(() => Auth(new Request(authUrl(path), { ...init, headers }), authConfig));
+  return withRequestUserAgent(incoming, () =>
+    surfaceDatabaseOutage(() => Auth(new Request(authUrl(path), { ...init, headers }), authConfig)),
+  );
 }
 
 /** Where to go after sign-in: a same-site path from `raw`, or the todo list. */

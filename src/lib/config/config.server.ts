@@ -32,6 +32,8 @@ export interface SignInLimits {
   emailsPerIp: number;
   /** Wrong code entries before the code is void. */
   codeAttempts: number;
+  /** How long "Resend" on the check-email page waits after an email (the limits still count each one). */
+  resendSeconds: number;
 }
 
 /** Where the client's address comes from (see src/lib/sign-in/client-ip.server.ts). */
@@ -208,6 +210,7 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): A
       emailsPerAddress: e.SIGN_IN_EMAILS_PER_ADDRESS,
       emailsPerIp: e.SIGN_IN_EMAILS_PER_IP,
       codeAttempts: 5,
+      resendSeconds: e.SIGN_IN_RESEND_SECONDS,
     },
     clientIp: { header: e.CLIENT_IP_HEADER, hops: e.CLIENT_IP_HOPS },
     host: e.HOST,

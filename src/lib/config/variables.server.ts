@@ -151,6 +151,7 @@ export const serverVariables = {
   SIGN_IN_LINK_MINUTES: wholeNumber({ fallback: 15, min: 1, max: 24 * 60, unit: 'minutes' }),
   SIGN_IN_EMAILS_PER_ADDRESS: wholeNumber({ fallback: 3, min: 1, max: 1000, unit: 'emails' }),
   SIGN_IN_EMAILS_PER_IP: wholeNumber({ fallback: 20, min: 1, max: 100_000, unit: 'emails' }),
+  SIGN_IN_RESEND_SECONDS: wholeNumber({ fallback: 60, min: 0, max: 60 * 60, unit: 'seconds' }),
   CLIENT_IP_HEADER: matching(
     /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/,
     'is not one HTTP header name: name the header your proxy fills, e.g. $NAME=x-forwarded-for or $NAME=fly-client-ip',

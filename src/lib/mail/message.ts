@@ -7,6 +7,8 @@ export interface MailMessage {
   html: string;
   /** The sign-in link the message carries (kept for the dev mailbox). */
   url: string;
+  /** The dev mailbox's words for that link, when it isn't a sign-in link. */
+  linkLabel?: string;
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

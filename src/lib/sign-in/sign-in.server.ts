@@ -1,6 +1,7 @@
 /**
- * The app's own steps around Auth.js's email sign-in: rate limits, and the
- * short-lived cookie that lets the check-email page accept a code for the address it asked for.
+ * The app's own steps around Auth.js's email sign-in: rate limits, the short-lived cookie that
+ * lets the check-email page accept a code for the address it asked for (and time the "Resend"),
+ * and the cookie that remembers the last address used on this browser.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AstroCookies } from 'astro';
@@ -28,6 +29,18 @@ export interface PendingSignIn {
   callbackUrl: string;
   /** Random, known only to this browser; the code row stores its hash (see spendCodeAttempt). */
   nonce: string;
+  /** When the email was sent (ms since the epoch): the "Resend" cooldown counts from here. */
+  sentAt: number;
+}
+
+/**
+ * Seconds until this browser may ask for another email for `pending` (0: now): "Resend" waits
+ * SIGN_IN_RESEND_SECONDS (60) after an email, and the page counts down. The real protection is the
+ * per-address and per-IP limits, counted for every email whatever the cookie says; the cooldown
+ * only keeps an impatient person from spending them all in a few seconds.
+ */
+export function resendWaitSeconds(pending: PendingSignIn, now = Date.now()): number {
+  return Math.max(0, Math.ceil((pending.sentAt + config().signIn.resendSeconds * 1000 - now) / 1000));
 }
 
 const NONCE = /^[A-Za-z0-9_-]{43}$/;
@@ -67,7 +80,10 @@ export function pendingSignIn(cookies: AstroCookies): PendingSignIn | null {
     const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Partial<PendingSignIn>;
     const email = normalizeEmail(String(parsed.email ?? ''));
     const nonce = String(parsed.nonce ?? '');
-    return email && NONCE.test(nonce) ? { email, callbackUrl: safeCallbackPath(parsed.callbackUrl), nonce } : null;
+    const sentAt = Number.isFinite(parsed.sentAt) ? Number(parsed.sentAt) : 0;
+    return email && NONCE.test(nonce)
+      ? { email, callbackUrl: safeCallbackPath(parsed.callbackUrl), nonce, sentAt }
+      : null;
   } catch {
     return null;
   }
@@ -75,4 +91,27 @@ export function pendingSignIn(cookies: AstroCookies): PendingSignIn | null {
 
 export function clearPendingSignIn(cookies: AstroCookies): void {
   cookies.delete(PENDING_COOKIE, { path: '/signin' });
+}
+
+/**
+ * The last address this browser asked a sign-in link for, to pre-fill /signin. A first-party
+ * cookie rather than localStorage: the server renders the field filled (no JavaScript, no flash of
+ * an empty field), and it can be HttpOnly because no script needs it. Path /signin: no other
+ * request carries it. Cleared when the account is deleted.
+ */
+const LAST_EMAIL_COOKIE = 'signin-email';
+const LAST_EMAIL_DAYS = 90;
+
+export function rememberAddress(cookies: AstroCookies, email: string): void {
+  cookies.set(LAST_EMAIL_COOKIE, email, appCookieOptions('/signin', LAST_EMAIL_DAYS * 24 * 60 * 60));
+}
+
+/** The remembered address, if it still is one. */
+export function rememberedAddress(cookies: AstroCookies): string | null {
+  const raw = cookies.get(LAST_EMAIL_COOKIE)?.value;
+  return raw ? normalizeEmail(raw) : null;
+}
+
+export function forgetAddress(cookies: AstroCookies): void {
+  cookies.delete(LAST_EMAIL_COOKIE, { path: '/signin' });
 }
