@@ -14,9 +14,16 @@ DECLARE
 BEGIN
   IF TG_OP = 'INSERT' THEN
     PERFORM pg_notify('todo_changes', user_id || ':' || kind) FROM (SELECT DISTINCT user_id FROM new_rows) AS changed;
+  ELSIF TG_OP = 'UPDATE' THEN
+    -- A soft delete (0009: deleted_at set) is announced as a delete and a restore as an insert,
+    -- as the person sees them; an UPDATE never changes the owner (0003's todos_owner_fixed).
+    PERFORM pg_notify('todo_changes', user_id || ':' || what) FROM (
+      SELECT DISTINCT n.user_id,
+             CASE WHEN o.deleted_at IS NULL AND n.deleted_at IS NOT NULL THEN 'delete'
+                  WHEN o.deleted_at IS NOT NULL AND n.deleted_at IS NULL THEN 'insert'
+                  ELSE 'update' END AS what
+        FROM old_rows o JOIN new_rows n USING (id)) AS changed;
   ELSE
-    -- UPDATE and DELETE: old_rows holds every affected row (an UPDATE never changes the owner,
-    -- see 0003's todos_owner_fixed). A soft delete is an UPDATE; the page's refetch sees it gone.
     PERFORM pg_notify('todo_changes', user_id || ':' || kind) FROM (SELECT DISTINCT user_id FROM old_rows) AS changed;
   END IF;
   RETURN NULL;
@@ -25,7 +32,7 @@ END $$;
 CREATE TRIGGER todos_notify_insert AFTER INSERT ON todos
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION todos_notify_changed();
 CREATE TRIGGER todos_notify_update AFTER UPDATE ON todos
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION todos_notify_changed();
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION todos_notify_changed();
 CREATE TRIGGER todos_notify_delete AFTER DELETE ON todos
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION todos_notify_changed();
 

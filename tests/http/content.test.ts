@@ -167,9 +167,11 @@ describe('images and budgets', () => {
     );
     expect(sources.some((url) => url.endsWith('.avif'))).toBe(true);
     expect(sources.some((url) => url.endsWith('.webp'))).toBe(true);
+    // The dark shot's sources come first, for the dark scheme (the theme script re-points them).
+    expect(picture).toMatch(/<source [^>]*todos-screenshot-dark[^>]*media="\(prefers-color-scheme: dark\)"/);
     for (const url of new Set(sources)) {
       // Built files, not the on-demand image endpoint (which is off in production).
-      expect(url).toMatch(/^\/_astro\/todos-screenshot\.[\w-]+\.(avif|webp|png)$/);
+      expect(url).toMatch(/^\/_astro\/todos-screenshot(-dark)?\.[\w-]+\.(avif|webp|png)$/);
       const response = await rawRequest(`${server.url}${url}`);
       expect(response.status, url).toBe(200);
       expect(response.headers['content-type']).toBe(`image/${url.split('.').pop()}`);

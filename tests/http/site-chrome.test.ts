@@ -133,7 +133,11 @@ describe('icons, manifest and theme colours', () => {
   });
 
   it('has a theme-color for the light and the dark scheme', () => {
-    expect(home).toMatch(/<meta name="theme-color" media="\(prefers-color-scheme: light\)" content="#[0-9a-f]{6}">/);
-    expect(home).toMatch(/<meta name="theme-color" media="\(prefers-color-scheme: dark\)" content="#[0-9a-f]{6}">/);
+    expect(home).toMatch(
+      /<meta name="theme-color" media="\(prefers-color-scheme: light\)" data-scheme="light" content="#[0-9a-f]{6}">/,
+    );
+    expect(home).toMatch(
+      /<meta name="theme-color" media="\(prefers-color-scheme: dark\)" data-scheme="dark" content="#[0-9a-f]{6}">/,
+    );
   });
 });
