@@ -1,0 +1,208 @@
+/**
+ * The bench's network-distance rows (issue #15): what a user of a remote database feels. The
+ * signed-in routes are measured against a second server of the same build whose database traffic
+ * goes through its own WebSocket proxy, which delays every message half the round-trip time each
+ * way (scripts/support/ws-proxy.ts) and counts them: database round trips per request, and p50/p99
+ * at 1 and 10 connections with no distance and with `--rtt` ms of it.
+ *
+ * Knobs: `npm run bench -- --rtt 5` or BENCH_RTT (ms, default 5; 0 measures the loopback rows
+ * only), BENCH_RTT_DURATION (seconds per row, default the smaller of BENCH_DURATION and 5).
+ */
+import type { ChildProcess } from 'node:child_process';
+import autocannon from 'autocannon';
+import { FLOORS } from './bench-budgets.ts';
+
+/** A route as the main bench describes it (the part this needs). */
+export interface DistanceRoute {
+  title: string;
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  setupRequest?: (request: autocannon.Request) => autocannon.Request;
+  expectStatus: number;
+}
+
+export interface DistanceRow {
+  route: string;
+  rttMs: number;
+  connections: number;
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  /** Messages the app sent to the database per request: its round trips. */
+  roundTrips: number;
+  errors: number;
+  responses: number;
+}
+
+export interface DistanceSettings {
+  rttMs: number;
+  durationSeconds: number;
+  connections: number[];
+}
+
+/** `--rtt N` on the command line wins over BENCH_RTT; a bad value stops the bench with a message. */
+export function distanceSettings(argv: string[], env: NodeJS.ProcessEnv, benchDuration: number): DistanceSettings {
+  const flag = argv.indexOf('--rtt');
+  const text = flag >= 0 ? argv[flag + 1] : env.BENCH_RTT;
+  const rttMs = Number(text ?? 5);
+  if (!Number.isFinite(rttMs) || rttMs < 0 || rttMs > 1000) {
+    throw new Error(`--rtt / BENCH_RTT must be a delay in ms between 0 and 1000, not "${text}"`);
+  }
+  const durationSeconds = Number(env.BENCH_RTT_DURATION ?? Math.min(benchDuration, 5));
+  if (!Number.isFinite(durationSeconds) || durationSeconds <= 0) {
+    throw new Error(`BENCH_RTT_DURATION must be a number of seconds, not "${env.BENCH_RTT_DURATION}"`);
+  }
+  return { rttMs, durationSeconds, connections: [1, 10] };
+}
+
+/** What the main bench lends: its child starter (stopped at the end with the others). */
+export interface DistanceContext {
+  startNode: (name: string, args: string[], env: Record<string, string>, ready: RegExp) => Promise<ChildProcess>;
+  freePort: () => Promise<number>;
+  /** The app's environment without a port or proxy of its own. */
+  appEnv: Record<string, string>;
+  dataDir: string;
+}
+
+/** Starts the counting proxy and a server of the build behind it; returns their URLs. */
+async function startDistanceApp(context: DistanceContext): Promise<{ appUrl: string; proxyUrl: string }> {
+  const proxyPort = await context.freePort();
+  await context.startNode(
+    'ws-proxy-distance',
+    [
+      '--input-type=module',
+      '-e',
+      `import('./scripts/support/ws-proxy.ts').then((m) => m.startWsProxy(${proxyPort})).then(() => console.log('proxy ready'))`,
+    ],
+    {},
+    /proxy ready/,
+  );
+  const appPort = await context.freePort();
+  await context.startNode(
+    'app-distance',
+    ['src/server/index.ts'],
+    {
+      ...context.appEnv,
+      NEON_WS_PROXY: `127.0.0.1:${proxyPort}/v1`,
+      PORT: String(appPort),
+      HOST: '127.0.0.1',
+      DATA_DIR: context.dataDir,
+    },
+    /listening on/,
+  );
+  return { appUrl: `http://127.0.0.1:${appPort}`, proxyUrl: `http://127.0.0.1:${proxyPort}` };
+}
+
+async function proxyMessages(proxyUrl: string): Promise<number> {
+  const stats = (await (await fetch(`${proxyUrl}/stats`)).json()) as { messagesFromClients: number };
+  return stats.messagesFromClients;
+}
+
+function run(appUrl: string, route: DistanceRoute, connections: number, duration: number) {
+  return autocannon({
+    url: appUrl + route.path,
+    connections,
+    duration,
+    method: (route.method ?? 'GET') as autocannon.Request['method'],
+    headers: { 'accept-encoding': 'br, gzip', ...route.headers },
+    ...(route.setupRequest ? { requests: [{ setupRequest: route.setupRequest }] } : {}),
+  });
+}
+
+/** Every route at every connection count, first on loopback, then `rttMs` away. */
+export async function measureDistance(
+  context: DistanceContext,
+  routes: DistanceRoute[],
+  settings: DistanceSettings,
+): Promise<DistanceRow[]> {
+  const { appUrl, proxyUrl } = await startDistanceApp(context);
+  const rows: DistanceRow[] = [];
+  for (const rttMs of settings.rttMs > 0 ? [0, settings.rttMs] : [0]) {
+    await fetch(`${proxyUrl}/rtt?ms=${rttMs}`, { method: 'PUT' });
+    for (const route of routes) {
+      for (const connections of settings.connections) {
+        await run(appUrl, route, connections, 1); // warm-up: the pool's connections are open after it
+        const before = await proxyMessages(proxyUrl);
+        const result = await run(appUrl, route, connections, settings.durationSeconds);
+        // Requests still in flight when the run stopped are answered and counted before this reads.
+        await new Promise((resolve) => setTimeout(resolve, 100 + 2 * rttMs));
+        const messages = (await proxyMessages(proxyUrl)) - before;
+        const statuses = (result.statusCodeStats as Record<string, { count: number }> | undefined) ?? {};
+        const responses = statuses[String(route.expectStatus)]?.count ?? 0;
+        const answered = Object.values(statuses).reduce((sum, { count }) => sum + count, 0);
+        // Requests in flight when the run stopped reach the database too: divide by those sent.
+        const sent = Math.max(result.requests.sent ?? 0, answered);
+        const row: DistanceRow = {
+          route: route.title,
+          rttMs,
+          connections,
+          reqPerSec: result.requests.average,
+          p50: result.latency.p50,
+          p99: result.latency.p99,
+          roundTrips: sent > 0 ? messages / sent : 0,
+          errors: result.errors + result.timeouts + (answered - responses),
+          responses,
+        };
+        rows.push(row);
+        console.log(
+          `[bench] ${rttMs} ms away, ${connections} connections: ${route.title}: p50 ${row.p50} ms, ${row.roundTrips.toFixed(2)} round trips`,
+        );
+      }
+    }
+  }
+  return rows;
+}
+
+/** The floors for a route `rttMs` away at one connection: its p50 may exceed one round trip by this. */
+function p50AllowanceMs(route: string): number | undefined {
+  if (route.startsWith('PATCH /')) return FLOORS.patchP50OverRttMs;
+  if (route.startsWith('GET /todos')) return FLOORS.todosP50OverRttMs;
+  return undefined;
+}
+
+/** Prints the distance table and its floor checks; returns the failed checks. */
+export function printDistance(rows: DistanceRow[]): { failures: string[] } {
+  const header = ['route (database distance)', 'rtt ms', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'trips/req', 'errors'];
+  const widths = [42, 6, 6, 9, 8, 8, 9, 7];
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => (i > 0 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join(' ');
+  console.log(`\n${line(header)}\n${'-'.repeat(widths.reduce((a, b) => a + b + 1, 0))}`);
+  for (const row of rows) {
+    console.log(
+      line([
+        row.route,
+        String(row.rttMs),
+        String(row.connections),
+        Math.round(row.reqPerSec).toLocaleString('en'),
+        row.p50.toFixed(1),
+        row.p99.toFixed(1),
+        row.roundTrips.toFixed(2),
+        String(row.errors),
+      ]),
+    );
+  }
+  const failures: string[] = [];
+  const check = (ok: boolean, text: string) => {
+    console.log(`${ok ? 'ok  ' : 'FAIL'} ${text}`);
+    if (!ok) failures.push(text);
+  };
+  console.log('');
+  for (const row of rows) {
+    const at = `${row.rttMs} ms away at ${row.connections} connection${row.connections === 1 ? '' : 's'}`;
+    // One statement per request; a fraction above 1 would be a second statement on some requests.
+    if (row.rttMs === 0 && row.connections === 1)
+      check(
+        Math.round(row.roundTrips * 100) === 100,
+        `${row.route}: 1 database round trip per request: ${row.roundTrips.toFixed(2)}`,
+      );
+    const allowance = p50AllowanceMs(row.route);
+    if (row.rttMs > 0 && row.connections === 1 && allowance !== undefined)
+      check(
+        row.p50 <= row.rttMs + allowance,
+        `${row.route} p50 ≤ ${row.rttMs} + ${allowance} ms ${at}: ${row.p50.toFixed(1)} ms`,
+      );
+    check(row.errors === 0, `${row.route} ${at}: zero errors: ${row.errors}`);
+  }
+  return { failures };
+}
