@@ -30,13 +30,16 @@ export interface WsProxy {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
+/** A timer fires a whole number of ms late or more: wake no later than due, then deliver within ½ ms. */
+const wait = (ms: number) => Math.max(1, Math.floor(ms));
+
 /**
  * A one-way link `delay()` ms long: `send(item)` hands `item` to `deliver` that much later, in the
  * order sent. One timer for the whole queue (never one per message, which could reorder messages
  * whose timers fire in the same tick, and costs a timer each); Node's timers have millisecond
- * resolution, so an item is delivered once it is due to the nearest millisecond.
+ * resolution, so an item is delivered once it is due to the nearest half millisecond.
  */
-export function delayLine<T>(delay: () => number, deliver: (item: T) => void): (item: T) => void {
+function delayLine<T>(delay: () => number, deliver: (item: T) => void): (item: T) => void {
   const queue: Array<{ due: number; item: T }> = [];
   let timer: NodeJS.Timeout | undefined;
   const flush = () => {
@@ -45,14 +48,14 @@ export function delayLine<T>(delay: () => number, deliver: (item: T) => void): (
     let sent = 0;
     while (sent < queue.length && queue[sent]!.due <= now + 0.5) deliver(queue[sent++]!.item);
     queue.splice(0, sent);
-    if (queue.length > 0) timer = setTimeout(flush, Math.max(1, Math.round(queue[0]!.due - now)));
+    if (queue.length > 0) timer = setTimeout(flush, wait(queue[0]!.due - now));
   };
   return (item) => {
     const ms = delay();
     // Nothing waiting and no distance: straight through, no timer, no allocation.
     if (ms <= 0 && queue.length === 0) return deliver(item);
     queue.push({ due: performance.now() + ms, item });
-    timer ??= setTimeout(flush, Math.max(1, Math.round(ms)));
+    timer ??= setTimeout(flush, wait(ms));
   };
 }
 
