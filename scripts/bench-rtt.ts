@@ -2,13 +2,15 @@
  * The bench's network-distance rows (issue #15): what a user of a remote database feels. The
  * signed-in routes are measured against a second server of the same build whose database traffic
  * goes through its own WebSocket proxy, which delays every message half the round-trip time each
- * way (scripts/support/ws-proxy.ts) and counts them: database round trips per request, and p50/p99
- * at 1 and 10 connections with no distance and with `--rtt` ms of it.
+ * way (scripts/support/ws-proxy.ts) and counts them: database round trips per request, p50/p99
+ * at 1 and 10 connections with no distance and with `--rtt` ms of it, and the CPU time per request
+ * of the app and of Postgres (from /proc), which a busy machine disturbs far less than req/s.
  *
  * Knobs: `npm run bench -- --rtt 5` or BENCH_RTT (ms, default 5; 0 measures the loopback rows
  * only), BENCH_RTT_DURATION (seconds per row, default the smaller of BENCH_DURATION and 5).
  */
 import type { ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type autocannon from 'autocannon';
 import { FLOORS } from './bench-budgets.ts';
@@ -32,6 +34,12 @@ export interface DistanceRow {
   p99: number;
   /** Messages the app sent to the database per request: its round trips. */
   roundTrips: number;
+  /**
+   * CPU time per request (µs, from /proc; 0 elsewhere) of the app process and of Postgres: steadier
+   * than req/s on a shared machine, as other processes' load doesn't change them much.
+   */
+  appCpuMicros: number;
+  databaseCpuMicros: number;
   errors: number;
   responses: number;
 }
@@ -64,10 +72,59 @@ export interface DistanceContext {
   /** The app's environment without a port or proxy of its own. */
   appEnv: Record<string, string>;
   dataDir: string;
+  /** The Postgres server's port, to find its processes and their CPU time. */
+  postgresPort: number;
 }
 
-/** Starts the counting proxy and a server of the build behind it; returns their URLs. */
-async function startDistanceApp(context: DistanceContext): Promise<{ appUrl: string; proxyUrl: string }> {
+/** Linux's clock tick for /proc CPU times (USER_HZ, 100 on every mainstream architecture). */
+const TICKS_PER_SECOND = 100;
+
+/** The fields of /proc/<pid>/stat after the command name (field 3 is the first); undefined when gone. */
+function procStat(pid: number | string): string[] | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return text.slice(text.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU time (ms) a process has used: user + system, plus its reaped children's (cutime, cstime). */
+function cpuMs(pid: number | string, withChildren = false): number {
+  const fields = procStat(pid);
+  if (!fields) return 0;
+  const ticks = [11, 12, ...(withChildren ? [13, 14] : [])].reduce((sum, i) => sum + Number(fields[i]), 0);
+  return (ticks * 1000) / TICKS_PER_SECOND;
+}
+
+/**
+ * CPU time (ms) the Postgres server on `port` has used: the postmaster (with the backends it has
+ * reaped) and its live backends. 0 where there is no /proc. Found by the port on its command line.
+ */
+function postgresCpuMs(port: number): number {
+  let postmaster: string | undefined;
+  let pids: string[] = [];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return 0;
+  }
+  for (const pid of pids) {
+    try {
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (args[0]?.endsWith('/postgres') && args[args.indexOf('-p') + 1] === String(port)) postmaster = pid;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  if (!postmaster) return 0;
+  return pids.reduce((sum, pid) => sum + (procStat(pid)?.[1] === postmaster ? cpuMs(pid) : 0), cpuMs(postmaster, true));
+}
+
+/** Starts the counting proxy and a server of the build behind it; returns their URLs and the app's pid. */
+async function startDistanceApp(
+  context: DistanceContext,
+): Promise<{ appUrl: string; proxyUrl: string; appPid: number }> {
   const proxyPort = await context.freePort();
   await context.startNode(
     'ws-proxy-distance',
@@ -80,7 +137,7 @@ async function startDistanceApp(context: DistanceContext): Promise<{ appUrl: str
     /proxy ready/,
   );
   const appPort = await context.freePort();
-  await context.startNode(
+  const app = await context.startNode(
     'app-distance',
     ['src/server/index.ts'],
     {
@@ -92,7 +149,7 @@ async function startDistanceApp(context: DistanceContext): Promise<{ appUrl: str
     },
     /listening on/,
   );
-  return { appUrl: `http://127.0.0.1:${appPort}`, proxyUrl: `http://127.0.0.1:${proxyPort}` };
+  return { appUrl: `http://127.0.0.1:${appPort}`, proxyUrl: `http://127.0.0.1:${proxyPort}`, appPid: app.pid! };
 }
 
 async function proxyMessages(proxyUrl: string): Promise<number> {
@@ -167,7 +224,7 @@ export async function measureDistance(
   routes: DistanceRoute[],
   settings: DistanceSettings,
 ): Promise<DistanceRow[]> {
-  const { appUrl, proxyUrl } = await startDistanceApp(context);
+  const { appUrl, proxyUrl, appPid } = await startDistanceApp(context);
   const rows: DistanceRow[] = [];
   for (const rttMs of settings.rttMs > 0 ? [0, settings.rttMs] : [0]) {
     await fetch(`${proxyUrl}/rtt?ms=${rttMs}`, { method: 'PUT' });
@@ -175,7 +232,9 @@ export async function measureDistance(
       for (const connections of settings.connections) {
         await run(appUrl, route, connections, 1); // warm-up: the pool's connections are open after it
         const before = await proxyMessages(proxyUrl);
+        const [appBefore, dbBefore] = [cpuMs(appPid), postgresCpuMs(context.postgresPort)];
         const result = await run(appUrl, route, connections, settings.durationSeconds);
+        const [appCpu, dbCpu] = [cpuMs(appPid) - appBefore, postgresCpuMs(context.postgresPort) - dbBefore];
         // The pool's own traffic settles (nothing is in flight: every request was answered).
         await new Promise((resolve) => setTimeout(resolve, 100 + 2 * rttMs));
         const messages = (await proxyMessages(proxyUrl)) - before;
@@ -190,6 +249,8 @@ export async function measureDistance(
           p50: quantile(sorted, 0.5),
           p99: quantile(sorted, 0.99),
           roundTrips: answered > 0 ? messages / answered : 0,
+          appCpuMicros: answered > 0 ? (appCpu * 1000) / answered : 0,
+          databaseCpuMicros: answered > 0 ? (dbCpu * 1000) / answered : 0,
           errors: result.failed + (answered - responses),
           responses,
         };
@@ -212,8 +273,19 @@ function p50AllowanceMs(route: string): number | undefined {
 
 /** Prints the distance table and its floor checks; returns the failed checks. */
 export function printDistance(rows: DistanceRow[]): { failures: string[] } {
-  const header = ['route (database distance)', 'rtt ms', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'trips/req', 'errors'];
-  const widths = [42, 6, 6, 9, 8, 8, 9, 7];
+  const header = [
+    'route (database distance)',
+    'rtt ms',
+    'conns',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'trips/req',
+    'app µs/req',
+    'db µs/req',
+    'errors',
+  ];
+  const widths = [42, 6, 6, 9, 8, 8, 9, 10, 9, 7];
   const line = (cells: string[]) =>
     cells.map((cell, i) => (i > 0 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join(' ');
   console.log(`\n${line(header)}\n${'-'.repeat(widths.reduce((a, b) => a + b + 1, 0))}`);
@@ -227,6 +299,8 @@ export function printDistance(rows: DistanceRow[]): { failures: string[] } {
         row.p50.toFixed(2),
         row.p99.toFixed(2),
         row.roundTrips.toFixed(2),
+        Math.round(row.appCpuMicros).toLocaleString('en'),
+        Math.round(row.databaseCpuMicros).toLocaleString('en'),
         String(row.errors),
       ]),
     );

@@ -495,7 +495,7 @@ async function main() {
   const distance =
     distanceRoutes.length > 0
       ? await measureDistance(
-          { startNode, freePort, appEnv: env, dataDir: path.join(work, 'data-distance') },
+          { startNode, freePort, appEnv: env, dataDir: path.join(work, 'data-distance'), postgresPort: postgres.port },
           distanceRoutes,
           DISTANCE,
         )
