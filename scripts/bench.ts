@@ -492,14 +492,14 @@ async function main() {
 
   // The signed-in routes again, behind a proxy that adds network distance and counts round trips.
   const distanceRoutes = ordered.filter((m) => !m.variant && m.limit === 'pgbench');
-  const distance =
+  const { rows: distance, statementP50s } =
     distanceRoutes.length > 0
       ? await measureDistance(
           { startNode, freePort, appEnv: env, dataDir: path.join(work, 'data-distance'), postgresPort: postgres.port },
           distanceRoutes,
           DISTANCE,
         )
-      : [];
+      : { rows: [], statementP50s: [] };
 
   const todosCookie = cookieFor(1);
   const budgets = {
@@ -507,7 +507,7 @@ async function main() {
     todosJavaScriptBytes: await measurePageScripts(appUrl, '/todos', todosCookie),
     contentPageJavaScriptBytes: await measurePageScripts(appUrl, '/docs/getting-started', {}),
   };
-  const failures = [...printTable(rows, budgets).failures, ...printDistance(distance).failures];
+  const failures = [...printTable(rows, budgets).failures, ...printDistance(distance, statementP50s).failures];
   // With no load running: the main-thread cost of one request line (scripts/bench-log.ts).
   const logCostMicros = measureLogCost();
   for (const [name, micros] of Object.entries(logCostMicros))
@@ -533,6 +533,7 @@ async function main() {
       ...(pathLimit ? { pathLimit: pathLimit.route, pathRatio: row.reqPerSec / pathLimit.reqPerSec } : {}),
     })),
     distance,
+    distanceStatementP50s: statementP50s,
     failures,
   };
   writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
