@@ -33,8 +33,9 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 /**
  * Node's timers count whole milliseconds of a cached loop clock, so one may fire a little before
  * or up to a millisecond after the wanted time: wake at the whole millisecond at or before the
- * due time, deliver what is due within a quarter millisecond (early and late errors about cancel
- * out; the bench prints what a setting really added), and wait again for the rest.
+ * due time, deliver what is due within half a millisecond (early and late errors about cancel out
+ * on a quiet machine; timers run late on a busy one, and the bench prints what a setting really
+ * added), and wait again for the rest.
  */
 const wait = (ms: number) => Math.max(1, Math.floor(ms));
 
@@ -42,7 +43,7 @@ const wait = (ms: number) => Math.max(1, Math.floor(ms));
  * A one-way link `delay()` ms long: `send(item)` hands `item` to `deliver` that much later, in the
  * order sent. One timer for the whole queue (never one per message, which could reorder messages
  * whose timers fire in the same tick, and costs a timer each); Node's timers have millisecond
- * resolution, so an item is delivered once it is due to about a quarter of a millisecond.
+ * resolution, so an item is delivered once it is due to about half a millisecond.
  */
 function delayLine<T>(delay: () => number, deliver: (item: T) => void): (item: T) => void {
   const queue: Array<{ due: number; item: T }> = [];
@@ -51,7 +52,7 @@ function delayLine<T>(delay: () => number, deliver: (item: T) => void): (item: T
     timer = undefined;
     const now = performance.now();
     let sent = 0;
-    while (sent < queue.length && queue[sent]!.due <= now + 0.25) deliver(queue[sent++]!.item);
+    while (sent < queue.length && queue[sent]!.due <= now + 0.5) deliver(queue[sent++]!.item);
     queue.splice(0, sent);
     if (queue.length > 0) timer = setTimeout(flush, wait(queue[0]!.due - now));
   };
