@@ -21,6 +21,8 @@ declare module 'autocannon' {
       p50: number;
       p99: number;
       total: number;
+      /** Requests sent (`requests` only): answered or not when the run stopped. */
+      sent?: number;
     }
     interface Result {
       requests: Histogram;

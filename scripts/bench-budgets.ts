@@ -11,6 +11,11 @@ export const FLOORS = {
   /** Issue #15, against "Astro alone" (the 401-without-database row, same connections). */
   signedInApiVsAstro: 0.55,
   todosPageVsAstro: 0.25,
+  /** Issue #15: /todos p99 at 50 connections, ms. */
+  todosP99At50Ms: 150,
+  /** Issue #15, with simulated database distance at 1 connection: p50 ≤ the round trip + this (ms). */
+  patchP50OverRttMs: 2,
+  todosP50OverRttMs: 4,
 } as const;
 
 /** The row the signed-in floors compare with: Astro's request handling without any database work. */

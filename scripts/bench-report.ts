@@ -70,6 +70,11 @@ export function printTable(rows: Row[], budgets: Record<keyof typeof BUDGETS, nu
       : row.route.startsWith('GET /todos')
         ? FLOORS.todosPageVsAstro
         : undefined;
+    if (row.route.startsWith('GET /todos') && row.connections === 50)
+      check(
+        row.p99 < FLOORS.todosP99At50Ms,
+        `${row.route} p99 under ${FLOORS.todosP99At50Ms} ms ${at}: ${ms(row.p99)} ms`,
+      );
     if (astro && floor !== undefined) {
       const share = row.reqPerSec / astro.reqPerSec;
       check(

@@ -14,7 +14,7 @@
  * Prints one table and writes the figures as JSON (dist/bench-results.json, or BENCH_OUT).
  *
  * Knobs: BENCH_DURATION (seconds per measurement, default 10), BENCH_CONNECTIONS (default
- * "10,50"), BENCH_OUT. Exit code 1 when a floor is missed, so a run can gate a release.
+ * "10,50"), BENCH_OUT, and the network-distance rows' `--rtt` (scripts/bench-rtt.ts). Exit code 1 when a floor is missed, so a run can gate a release.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,6 +33,7 @@ import { ROOT, startNode as startChild, stopChild } from './support/child-proces
 import { BUDGETS, FLOORS, measureLandingBytes, measurePageScripts } from './bench-budgets.ts';
 import { measureLiveStreams } from './bench-live.ts';
 import { measureLogCost } from './bench-log.ts';
+import { distanceSettings, measureDistance, printDistance } from './bench-rtt.ts';
 import { printTable, type Row } from './bench-report.ts';
 import { seedBenchData, SEED, sessionToken, todoId } from './bench-seed.ts';
 import { capturePatchStatements, patchParams, pgbenchScript, type PatchStatements } from './bench-statements.ts';
@@ -43,6 +44,8 @@ const OUT = process.env.BENCH_OUT ?? path.join(ROOT, 'dist', 'bench-results.json
 const ACCEPT = { 'accept-encoding': 'br, gzip' };
 /** The app's database pool size (DATABASE_POOL_MAX's default); the driver limit uses the same. */
 const APP_POOL_MAX = 10;
+/** The network-distance rows (scripts/bench-rtt.ts): `--rtt N` / BENCH_RTT. */
+const DISTANCE = distanceSettings(process.argv.slice(2), process.env, DURATION);
 
 if (!existsSync(path.join(ROOT, 'dist/server/entry.mjs'))) {
   console.error('[bench] no production build in dist/: run `npm run build` first (npm run bench does).');
@@ -515,13 +518,24 @@ async function main() {
     console.log(`[bench] live streams: ${JSON.stringify(live)}`);
   }
 
+  // The signed-in routes again, behind a proxy that adds network distance and counts round trips.
+  const distanceRoutes = ordered.filter((m) => !m.variant && m.limit === 'pgbench');
+  const { rows: distance, statementP50s } =
+    distanceRoutes.length > 0
+      ? await measureDistance(
+          { startNode, freePort, appEnv: env, dataDir: path.join(work, 'data-distance'), postgresPort: postgres.port },
+          distanceRoutes,
+          DISTANCE,
+        )
+      : { rows: [], statementP50s: [] };
+
   const todosCookie = cookieFor(1);
   const budgets = {
     landingHtmlCssBytes: await measureLandingBytes(appUrl),
     todosJavaScriptBytes: await measurePageScripts(appUrl, '/todos', todosCookie),
     contentPageJavaScriptBytes: await measurePageScripts(appUrl, '/docs/getting-started', {}),
   };
-  const { failures } = printTable(rows, budgets);
+  const failures = [...printTable(rows, budgets).failures, ...printDistance(distance, statementP50s).failures];
   // With no load running: the main-thread cost of one request line (scripts/bench-log.ts).
   const logCostMicros = measureLogCost();
   for (const [name, micros] of Object.entries(logCostMicros))
@@ -547,6 +561,8 @@ async function main() {
       ratio: limit ? row.reqPerSec / limit.reqPerSec : undefined,
       ...(pathLimit ? { pathLimit: pathLimit.route, pathRatio: row.reqPerSec / pathLimit.reqPerSec } : {}),
     })),
+    distance,
+    distanceStatementP50s: statementP50s,
     failures,
   };
   writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);

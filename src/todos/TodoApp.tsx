@@ -184,3 +184,7 @@ export default function TodoApp({
     </div>
   );
 }
+
+// Tells Astro which renderer draws this island. Without it, Astro's React renderer learns that by
+// calling the component once more on every /todos request (its `check`), state set-up included.
+(TodoApp as unknown as Record<symbol, string>)[Symbol.for('astro:renderer')] = '@astrojs/react';

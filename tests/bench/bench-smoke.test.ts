@@ -43,7 +43,11 @@ it('measures every route and every limit with no errors, and writes the figures'
   });
   expect(run.stdout).toMatch(/route\s+conns\s+req\/s\s+p50 ms\s+p99 ms\s+errors\s+bytes\s+vs limit/);
 
-  const results = JSON.parse(readFileSync(out, 'utf8')) as { rows: BenchRow[]; budgets: Record<string, number> };
+  const results = JSON.parse(readFileSync(out, 'utf8')) as {
+    rows: BenchRow[];
+    budgets: Record<string, number>;
+    distance: Array<BenchRow & { rttMs: number; roundTrips: number }>;
+  };
   const routes = results.rows.map((row) => row.route);
   expect(routes).toEqual([
     'GET / (landing)',
@@ -74,6 +78,18 @@ it('measures every route and every limit with no errors, and writes the figures'
   }
   const patch = results.rows.find((row) => row.route === 'PATCH /api/todos/:id') as BenchRow & { pathLimit?: string };
   expect(patch.pathLimit).toBe('limit: Neon driver PATCH SQL, no HTTP');
+  // The network-distance rows (scripts/bench-rtt.ts): each signed-in route, 1 and 10 connections,
+  // on loopback and 5 ms away, one database round trip per request.
+  const signedIn = ['island, signed in', 'GET /todos, signed in (50 todos)', 'POST /api/todos', 'PATCH /api/todos/:id'];
+  expect(results.distance.map((row) => `${row.route} ${row.rttMs} ${row.connections}`)).toEqual(
+    [0, 5].flatMap((rtt) => signedIn.flatMap((route) => [1, 10].map((conns) => `${route} ${rtt} ${conns}`))),
+  );
+  for (const row of results.distance) {
+    expect(row.responses, row.route).toBeGreaterThan(0);
+    expect(row.errors, row.route).toBe(0);
+    expect(Math.round(row.roundTrips), row.route).toBe(1);
+  }
+
   expect(results.budgets.landingHtmlCssBytes).toBeGreaterThan(1000);
   expect(results.budgets.todosJavaScriptBytes).toBeGreaterThan(10_000);
   expect(results.budgets.contentPageJavaScriptBytes).toBe(0);
