@@ -29,6 +29,8 @@ import { startFakeResend } from './support/fake-resend.ts';
 import { postgresAppEnv } from './support/postgres-app-env.ts';
 import { freePort } from './support/ports.ts';
 import { rawRequest } from './support/raw-http.ts';
+import { samplePeakRss } from './support/process-memory.ts';
+import { SERVER_NODE_FLAGS } from './support/server-runtime.ts';
 import { ROOT, startNode as startChild, stopChild } from './support/child-process.ts';
 import { BUDGETS, FLOORS, measureLandingBytes, measurePageScripts } from './bench-budgets.ts';
 import { measureLogCost } from './bench-log.ts';
@@ -291,15 +293,17 @@ async function main() {
   const env = postgresAppEnv({ databaseUrl, wsProxy, resend, port: appPort });
   // BENCH_APP_NODE_ARGS: extra Node flags for the app server, e.g. "--cpu-prof --cpu-prof-dir=prof".
   const appArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  await startNode(
+  // Every server measured runs with production's Node flags (its RSS is a column and a floor).
+  const app = await startNode(
     'app',
-    [...appArgs, 'src/server/index.ts'],
+    [...SERVER_NODE_FLAGS, ...appArgs, 'src/server/index.ts'],
     { ...env, PORT: String(appPort), HOST: '127.0.0.1', DATA_DIR: path.join(work, 'data') },
     /listening on/,
   );
   const appUrl = `http://127.0.0.1:${appPort}`;
   // The comparison variants: the same build and database, other serving layers or no request log.
   const variantUrls: Record<string, string> = {};
+  const variantPids: Record<string, number | undefined> = {};
   const VARIANTS: Array<[string, Record<string, string>]> = [
     ['no request log', { LOG_LEVEL: 'warn' }],
     ['sirv + compression', { SERVING: 'sirv' }],
@@ -309,12 +313,13 @@ async function main() {
     const port = await freePort();
     const dataDir = path.join(work, `data-${port}`);
     // LOG_LEVEL=warn prints no "listening on": wait for the health probe instead.
-    await startNode(
+    const child = await startNode(
       `app-${port}`,
-      ['src/server/index.ts'],
+      [...SERVER_NODE_FLAGS, 'src/server/index.ts'],
       { ...env, ...extra, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir },
       /(?:)/,
     );
+    variantPids[name] = child.pid;
     variantUrls[name] = `http://127.0.0.1:${port}`;
     await waitForReady(variantUrls[name]);
   }
@@ -462,6 +467,8 @@ async function main() {
     for (const measure of ordered) {
       const before = measure.limit === 'bare' ? (previousBare ?? (await measureBare())) : undefined;
       const url = measure.variant ? variantUrls[measure.variant]! : appUrl;
+      const pid = measure.variant ? variantPids[measure.variant] : app.pid;
+      const memory = pid === undefined ? undefined : samplePeakRss(pid);
       await cannon(url, measure, connections, Math.min(2, DURATION)); // warm-up, not counted
       const row = toRow(
         measure.title,
@@ -469,6 +476,7 @@ async function main() {
         await cannon(url, measure, connections, DURATION),
         measure.expectStatus,
       );
+      row.peakRssBytes = memory?.stop();
       if (measure.variant) row.variant = measure.variant;
       previousBare = before ? await measureBare() : undefined;
       if (before && previousBare) row.limit = meanRow(BARE_ROUTE, [before, previousBare]);
