@@ -11,6 +11,9 @@
  * island routes, and the landing page with the per-request log line off (LOG_LEVEL=warn): what
  * docs/adr/0001-serving-layer.md decides with. Those rows are reported against the production row
  * of the same route; the floors gate the production rows only.
+ * Each row also has the serving process's peak RSS during it (scripts/support/process-memory.ts;
+ * RSS seldom goes back down, so a row's peak includes what earlier rows left resident); every
+ * server runs with production's Node flags (scripts/support/server-runtime.ts).
  * Prints one table and writes the figures as JSON (dist/bench-results.json, or BENCH_OUT).
  *
  * Knobs: BENCH_DURATION (seconds per measurement, default 10), BENCH_CONNECTIONS (default
