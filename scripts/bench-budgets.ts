@@ -18,6 +18,13 @@ export const FLOORS = {
   todosP50OverRttMs: 4,
 } as const;
 
+/**
+ * Issue #16: the server's resident memory at its peak during any production row, so the smallest
+ * instances of common hosts (256 MiB) keep a margin; the server runs with the memory settings of
+ * production (scripts/support/server-runtime.ts).
+ */
+export const MAX_RSS_MIB = 200;
+
 /** The row the signed-in floors compare with: Astro's request handling without any database work. */
 export const ASTRO_ALONE_ROUTE = 'PATCH without a session (401, no DB)';
 

@@ -1,5 +1,6 @@
 /** The bench's one table: each route with its limit's ratio, then the byte budgets and floors. */
-import { ASTRO_ALONE_ROUTE, BUDGETS, FLOORS } from './bench-budgets.ts';
+import { ASTRO_ALONE_ROUTE, BUDGETS, FLOORS, MAX_RSS_MIB } from './bench-budgets.ts';
+import { MiB } from './support/process-memory.ts';
 
 export interface Row {
   route: string;
@@ -16,6 +17,8 @@ export interface Row {
   limit?: Row;
   /** For PATCH: the same SQL through the same driver and proxy without HTTP (reported, no floor). */
   pathLimit?: Row;
+  /** The serving process's highest RSS during the row's warm-up and run (undefined off Linux). */
+  peakRssBytes?: number;
 }
 
 const pad = (text: string, width: number, right = false) => (right ? text.padStart(width) : text.padEnd(width));
@@ -24,8 +27,8 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 /** Prints the table and the floor checks; returns the failed checks. */
 export function printTable(rows: Row[], budgets: Record<keyof typeof BUDGETS, number>): { failures: string[] } {
-  const header = ['route', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'bytes', 'vs limit'];
-  const widths = [50, 6, 10, 8, 8, 7, 7, 9];
+  const header = ['route', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'bytes', 'vs limit', 'RSS MiB'];
+  const widths = [50, 6, 10, 8, 8, 7, 7, 9, 8];
   const line = (cells: string[]) => cells.map((cell, i) => pad(cell, widths[i]!, i > 0)).join(' ');
   console.log(`\n${line(header)}\n${'-'.repeat(widths.reduce((a, b) => a + b + 1, 0))}`);
   for (const row of rows) {
@@ -40,6 +43,7 @@ export function printTable(rows: Row[], budgets: Record<keyof typeof BUDGETS, nu
         String(row.errors),
         String(row.bytesPerResponse),
         ratio,
+        row.peakRssBytes === undefined ? '' : String(Math.round(row.peakRssBytes / MiB)),
       ]),
     );
   }
@@ -100,6 +104,17 @@ export function printTable(rows: Row[], budgets: Record<keyof typeof BUDGETS, nu
     const vsLimit = row.limit ? `, ${Math.round((row.reqPerSec / row.limit.reqPerSec) * 100)}% of its limit` : '';
     console.log(
       `info ${row.route} at ${row.connections} connections: ${share}% of production's ${Math.round(base.reqPerSec).toLocaleString('en')}/s${vsLimit}, ${row.bytesPerResponse} vs ${base.bytesPerResponse} bytes`,
+    );
+  }
+  // The server's memory, per connection count: the highest peak of production's rows.
+  for (const connections of new Set(rows.map((row) => row.connections))) {
+    const measured = rows.filter((row) => !row.variant && row.connections === connections && row.peakRssBytes);
+    if (measured.length === 0) continue;
+    const top = measured.reduce((a, b) => (b.peakRssBytes! > a.peakRssBytes! ? b : a));
+    const mib = Math.round(top.peakRssBytes! / MiB);
+    check(
+      mib <= MAX_RSS_MIB,
+      `server RSS ≤ ${MAX_RSS_MIB} MiB at ${connections} connections: peak ${mib} MiB (${top.route})`,
     );
   }
   const errors = rows.reduce((sum, row) => sum + row.errors, 0);

@@ -11,6 +11,9 @@
  * island routes, and the landing page with the per-request log line off (LOG_LEVEL=warn): what
  * docs/adr/0001-serving-layer.md decides with. Those rows are reported against the production row
  * of the same route; the floors gate the production rows only.
+ * Each row also has the serving process's peak RSS during it (scripts/support/process-memory.ts;
+ * RSS seldom goes back down, so a row's peak includes what earlier rows left resident); every
+ * server runs with production's Node flags (scripts/support/server-runtime.ts).
  * Prints one table and writes the figures as JSON (dist/bench-results.json, or BENCH_OUT).
  *
  * Knobs: BENCH_DURATION (seconds per measurement, default 10), BENCH_CONNECTIONS (default
@@ -29,6 +32,8 @@ import { startFakeResend } from './support/fake-resend.ts';
 import { postgresAppEnv } from './support/postgres-app-env.ts';
 import { freePort } from './support/ports.ts';
 import { rawRequest } from './support/raw-http.ts';
+import { samplePeakRss } from './support/process-memory.ts';
+import { SERVER_NODE_FLAGS } from './support/server-runtime.ts';
 import { ROOT, startNode as startChild, stopChild } from './support/child-process.ts';
 import { BUDGETS, FLOORS, measureLandingBytes, measurePageScripts } from './bench-budgets.ts';
 import { measureLiveStreams } from './bench-live.ts';
@@ -295,15 +300,17 @@ async function main() {
   const env = postgresAppEnv({ databaseUrl, wsProxy, resend, port: appPort });
   // BENCH_APP_NODE_ARGS: extra Node flags for the app server, e.g. "--cpu-prof --cpu-prof-dir=prof".
   const appArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  await startNode(
+  // Every server measured runs with production's Node flags (its RSS is a column and a floor).
+  const app = await startNode(
     'app',
-    [...appArgs, 'src/server/index.ts'],
+    [...SERVER_NODE_FLAGS, ...appArgs, 'src/server/index.ts'],
     { ...env, PORT: String(appPort), HOST: '127.0.0.1', DATA_DIR: path.join(work, 'data') },
     /listening on/,
   );
   const appUrl = `http://127.0.0.1:${appPort}`;
   // The comparison variants: the same build and database, other serving layers or no request log.
   const variantUrls: Record<string, string> = {};
+  const variantPids: Record<string, number | undefined> = {};
   const VARIANTS: Array<[string, Record<string, string>]> = [
     ['no request log', { LOG_LEVEL: 'warn' }],
     ['sirv + compression', { SERVING: 'sirv' }],
@@ -313,12 +320,13 @@ async function main() {
     const port = await freePort();
     const dataDir = path.join(work, `data-${port}`);
     // LOG_LEVEL=warn prints no "listening on": wait for the health probe instead.
-    await startNode(
+    const child = await startNode(
       `app-${port}`,
-      ['src/server/index.ts'],
+      [...SERVER_NODE_FLAGS, 'src/server/index.ts'],
       { ...env, ...extra, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir },
       /(?:)/,
     );
+    variantPids[name] = child.pid;
     variantUrls[name] = `http://127.0.0.1:${port}`;
     await waitForReady(variantUrls[name]);
   }
@@ -466,6 +474,8 @@ async function main() {
     for (const measure of ordered) {
       const before = measure.limit === 'bare' ? (previousBare ?? (await measureBare())) : undefined;
       const url = measure.variant ? variantUrls[measure.variant]! : appUrl;
+      const pid = measure.variant ? variantPids[measure.variant] : app.pid;
+      const memory = pid === undefined ? undefined : samplePeakRss(pid);
       await cannon(url, measure, connections, Math.min(2, DURATION)); // warm-up, not counted
       const row = toRow(
         measure.title,
@@ -473,6 +483,7 @@ async function main() {
         await cannon(url, measure, connections, DURATION),
         measure.expectStatus,
       );
+      row.peakRssBytes = memory?.stop();
       if (measure.variant) row.variant = measure.variant;
       previousBare = before ? await measureBare() : undefined;
       if (before && previousBare) row.limit = meanRow(BARE_ROUTE, [before, previousBare]);

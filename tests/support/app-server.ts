@@ -12,6 +12,8 @@ import { freePort } from '#scripts/support/ports.ts';
 export interface AppServer {
   url: string;
   port: number;
+  /** The server process (its memory is read from /proc by the memory test). */
+  pid: number;
   /** Everything the server printed so far (stdout and stderr). */
   logs(): string;
   /** Sends a signal (graceful-shutdown tests) and resolves with the exit code. */
@@ -26,6 +28,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Picks the port before start, so SITE_URL can name it. */
   port?: number;
+  /** Node flags before the entry (production's memory flags: scripts/support/server-runtime.ts). */
+  nodeArgs?: string[];
 }
 
 export async function startAppServer(options: StartOptions = {}): Promise<AppServer> {
@@ -35,7 +39,8 @@ export async function startAppServer(options: StartOptions = {}): Promise<AppSer
   for (const name of INHERITED) if (process.env[name]) env[name] = process.env[name];
   Object.assign(env, options.env);
 
-  const child = spawn(process.execPath, ['src/server/index.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = [...(options.nodeArgs ?? []), 'src/server/index.ts'];
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -48,6 +53,7 @@ export async function startAppServer(options: StartOptions = {}): Promise<AppSer
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    pid: child.pid!,
     logs: () => output,
     signal(name) {
       if (child.exitCode === null) child.kill(name);

@@ -10,9 +10,10 @@ import { startAppServer, type AppServer } from './app-server.ts';
 
 export { TEST_AUTH_SECRET, TEST_RESEND_KEY } from '#scripts/support/postgres-app-env.ts';
 
-export async function startPostgresApp(options: PostgresAppOptions): Promise<AppServer> {
+export async function startPostgresApp(options: PostgresAppOptions & { nodeArgs?: string[] }): Promise<AppServer> {
   const port = await freePort();
-  return startAppServer({ port, env: postgresAppEnv({ ...options, port }) });
+  const { nodeArgs, ...rest } = options;
+  return startAppServer({ port, env: postgresAppEnv({ ...rest, port }), ...(nodeArgs ? { nodeArgs } : {}) });
 }
 
 /** The newest sign-in link the Resend stand-in received for `email`. */

@@ -34,11 +34,16 @@ export interface StartAppOptions {
   env?: Record<string, string>;
   /** Postgres mode: use this database URL (a second instance on the same database). */
   databaseUrl?: string;
+  /** Node flags for the server (production's memory flags: scripts/support/server-runtime.ts). */
+  nodeArgs?: string[];
 }
 
 export async function startApp(mode: AppMode, options: StartAppOptions = {}): Promise<RunningApp> {
   if (mode === 'local') {
-    const server = await startAppServer(options.env ? { env: options.env } : {});
+    const server = await startAppServer({
+      ...(options.env ? { env: options.env } : {}),
+      ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
+    });
     return {
       mode,
       server,
@@ -67,6 +72,7 @@ export async function startApp(mode: AppMode, options: StartAppOptions = {}): Pr
     wsProxy: inject('postgres').wsProxy,
     resend,
     ...(options.env ? { env: options.env } : {}),
+    ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
   });
   return {
     mode,
