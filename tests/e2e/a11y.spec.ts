@@ -3,20 +3,8 @@
  * list: empty, with active and completed items, filtered, with an editor open and with a message.
  * Serious and critical violations fail the test; each is listed with its rule and elements.
  */
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
 import { addTodo, expect, expectSaved, test, waitForTodoApp } from './fixtures.ts';
-
-async function expectNoSeriousViolations(page: Page, label: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) =>
-        `${violation.id} (${violation.impact}): ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
-    );
-  expect(serious, `serious or critical axe violations on ${label}`).toEqual([]);
-}
+import { expectNoSeriousViolations } from './page-checks.ts';
 
 test('the landing page and the sign-in page', async ({ page }) => {
   await page.goto('/');

@@ -4,17 +4,9 @@
  * a submit shows progress and can't be sent twice; "Resend" counts down; times are in the reader's
  * own zone; a long hyphenated address never overflows a 390 px screen nor breaks at its hyphen.
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, signIn, test, uniqueEmail } from './fixtures.ts';
-
-async function expectNoSeriousViolations(page: Page, label: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id} (${violation.impact}): ${violation.nodes.map((n) => n.target.join(' '))}`);
-  expect(serious, `serious or critical axe violations on ${label}`).toEqual([]);
-}
+import { expectNoSeriousViolations } from './page-checks.ts';
 
 /** Nothing wider than the screen (no sideways scrolling). */
 async function expectNoOverflow(page: Page, label: string): Promise<void> {

@@ -6,28 +6,7 @@
  */
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
-
-/**
- * Records CSP violations two ways: the page's securitypolicyviolation events (installed before
- * any script of the page runs) and Chromium's console messages about a refused resource.
- */
-async function watchCsp(page: Page): Promise<() => Promise<string[]>> {
-  const console: string[] = [];
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) console.push(message.text());
-  });
-  await page.addInitScript(() => {
-    const seen: string[] = [];
-    (window as unknown as { __csp: string[] }).__csp = seen;
-    document.addEventListener('securitypolicyviolation', (event) =>
-      seen.push(`${event.effectiveDirective}: ${event.blockedURI} ${event.sample}`),
-    );
-  });
-  return async () => {
-    const events = await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
-    return [...events, ...console];
-  };
-}
+import { watchCsp } from './page-checks.ts';
 
 const searchDialog = (page: Page) => page.getByRole('dialog');
 

@@ -5,9 +5,9 @@
  * rename and remove it, and see the removed one refused. Along the way: axe on /signin and on
  * /account with a passkey listed, and no Content-Security-Policy violation on either page.
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { CDPSession, Page } from '@playwright/test';
 import { allowConsoleErrors, expect, signIn, test, uniqueEmail } from './fixtures.ts';
+import { expectNoSeriousViolations, watchCsp } from './page-checks.ts';
 
 interface Authenticator {
   cdp: CDPSession;
@@ -32,30 +32,6 @@ async function addVirtualAuthenticator(page: Page): Promise<Authenticator> {
 
 const storedCredentials = async ({ cdp, authenticatorId }: Authenticator) =>
   (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
-
-/** CSP violations: securitypolicyviolation events and Chromium's console messages. */
-async function watchCsp(page: Page): Promise<() => Promise<string[]>> {
-  const console: string[] = [];
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) console.push(message.text());
-  });
-  await page.addInitScript(() => {
-    const seen: string[] = [];
-    (window as unknown as { __csp: string[] }).__csp = seen;
-    document.addEventListener('securitypolicyviolation', (event) =>
-      seen.push(`${event.effectiveDirective}: ${event.blockedURI} ${event.sample}`),
-    );
-  });
-  return async () => [...(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp)), ...console];
-}
-
-async function expectNoSeriousViolations(page: Page, label: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-  expect(serious, `serious or critical axe violations on ${label}`).toEqual([]);
-}
 
 async function signOut(page: Page): Promise<void> {
   await page.goto('/signout');

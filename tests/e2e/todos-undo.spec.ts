@@ -4,7 +4,6 @@
  * reload in between and without JavaScript; a failed change's Retry sends it again; at 320 px
  * nothing scrolls sideways and every row control is a 44 px tap target.
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import {
   addTodo,
@@ -17,6 +16,7 @@ import {
   todoItems,
   uniqueEmail,
 } from './fixtures.ts';
+import { expectNoSeriousViolations } from './page-checks.ts';
 
 interface TodoJson {
   id: number;
@@ -272,10 +272,6 @@ test('axe: a phone with a row menu open, the undo offer and a Retry alert, light
   await expect(undoOffer(page)).toBeVisible();
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
-    const { violations } = await new AxeBuilder({ page }).analyze();
-    const serious = violations
-      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-      .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-    expect(serious, `serious or critical axe violations (${colorScheme})`).toEqual([]);
+    await expectNoSeriousViolations(page, `the todo list with an undo offer (${colorScheme})`);
   }
 });

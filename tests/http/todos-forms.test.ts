@@ -6,7 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../support/http-client.ts';
 import { APP_MODES, type RunningApp } from '../support/running-app.ts';
-import { addTodo as add, appWithTwoUsers, listTodos as list, signedIn } from '../support/todo-users.ts';
+import {
+  addTodo as add,
+  appWithTwoUsers,
+  listTodos as list,
+  signedIn,
+  postTodoForm as post,
+} from '../support/todo-users.ts';
 
 /** A `<form>` that posts to /todos/<action> (attributes in any order). */
 const postForm = (action: string) => new RegExp(`<form(?=[^>]*\\saction="/todos/${action}")(?=[^>]*\\smethod="post")`);
@@ -15,13 +21,6 @@ describe.each(APP_MODES)('no-JS todo forms (%s)', (mode) => {
   let app: RunningApp;
   let ann: HttpClient;
   let bob: HttpClient;
-
-  /** Posts a form and returns where the 303 sends the browser. */
-  const post = async (client: HttpClient, action: string, form: Record<string, string>) => {
-    const response = await client.fetch(`/todos/${action}`, { form });
-    expect(response.status, `POST /todos/${action}`).toBe(303);
-    return response.headers.get('location');
-  };
 
   beforeAll(async () => {
     ({ app, ann, bob } = await appWithTwoUsers(mode));

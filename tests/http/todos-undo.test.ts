@@ -9,7 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TODO_LIMIT, UNDO_WINDOW_SECONDS } from '#todos/schema.server.ts';
 import { HttpClient } from '../support/http-client.ts';
 import { APP_MODES, type RunningApp } from '../support/running-app.ts';
-import { addTodo as add, appWithTwoUsers, listTodos as list, signedIn, type TodoJson } from '../support/todo-users.ts';
+import {
+  addTodo as add,
+  appWithTwoUsers,
+  listTodos as list,
+  signedIn,
+  type TodoJson,
+  postTodoForm as post,
+} from '../support/todo-users.ts';
 
 describe.each(APP_MODES)('undo (%s)', (mode) => {
   let app: RunningApp;
@@ -19,12 +26,6 @@ describe.each(APP_MODES)('undo (%s)', (mode) => {
   const restore = (client: HttpClient, json: unknown) => client.fetch('/api/todos/restore', { json });
   const remove = async (client: HttpClient, id: number) =>
     expect((await client.fetch(`/api/todos/${id}`, { method: 'DELETE' })).status).toBe(204);
-  /** Posts a no-JS form and returns where the 303 sends the browser. */
-  const post = async (client: HttpClient, action: string, form: Record<string, string>) => {
-    const response = await client.fetch(`/todos/${action}`, { form });
-    expect(response.status, `POST /todos/${action}`).toBe(303);
-    return response.headers.get('location');
-  };
 
   beforeAll(async () => {
     ({ app, ann, bob } = await appWithTwoUsers(mode));

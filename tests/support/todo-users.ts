@@ -2,6 +2,7 @@
  * Shared setup for the todo HTTP tests: the production build in one mode with signed-in users,
  * and the few API calls the tests use to arrange and check stored state.
  */
+import { expect } from 'vitest';
 import { HttpClient } from './http-client.ts';
 import { startApp, type AppMode, type RunningApp } from './running-app.ts';
 import { signedInClient } from './session-fixture.ts';
@@ -41,4 +42,15 @@ export async function signedIn(app: RunningApp, name: string): Promise<HttpClien
 export async function appWithTwoUsers(mode: AppMode): Promise<{ app: RunningApp; ann: HttpClient; bob: HttpClient }> {
   const app = await startApp(mode);
   return { app, ann: await signedIn(app, 'ann'), bob: await signedIn(app, 'bob') };
+}
+
+/** Posts a no-JS todo form (`/todos/<action>`) and returns where its 303 sends the browser. */
+export async function postTodoForm(
+  client: HttpClient,
+  action: string,
+  form: Record<string, string>,
+): Promise<string | null> {
+  const response = await client.fetch(`/todos/${action}`, { form });
+  expect(response.status, `POST /todos/${action}`).toBe(303);
+  return response.headers.get('location');
 }
