@@ -38,7 +38,7 @@ import { ROOT, startNode as startChild, stopChild } from './support/child-proces
 import { BUDGETS, FLOORS, measureLandingBytes, measurePageScripts } from './bench-budgets.ts';
 import { measureLiveStreams } from './bench-live.ts';
 import { measureLogCost } from './bench-log.ts';
-import { distanceSettings, measureDistance, printDistance } from './bench-rtt.ts';
+import { type DistanceRoute, distanceSettings, measureDistance, printDistance } from './bench-rtt.ts';
 import { printTable, type Row } from './bench-report.ts';
 import { seedBenchData, SEED, sessionToken, todoId } from './bench-seed.ts';
 import { capturePatchStatements, patchParams, pgbenchScript, type PatchStatements } from './bench-statements.ts';
@@ -86,14 +86,8 @@ async function waitForReady(url: string): Promise<void> {
   throw new Error(`${url} did not become ready`);
 }
 
-interface Measure {
-  title: string;
-  method?: string;
-  path: string;
-  headers?: Record<string, string>;
-  /** Varies each request (cookie, body, path); called for every request autocannon sends. */
-  setupRequest?: (request: autocannon.Request) => autocannon.Request;
-  expectStatus: number;
+/** A measured route: what the distance rows need (its `setupRequest` varies each request: cookie, body, path), and more. */
+interface Measure extends DistanceRoute {
   /** Another server variant than production's (its app URL), for the comparison rows. */
   variant?: string;
   /** What the route is compared with: the bare server (no database work) or pgbench. */
