@@ -22,8 +22,6 @@ const config: KnipConfig = {
     // Starlight's search UI, installed with @astrojs/starlight; our copy of its Search component
     // (src/components/docs/Search.astro) imports it the same way.
     '@pagefind/default-ui',
-    // TEMPORARY (session 4): installed ahead of the passkeys and account-page work (#13) so the
-    // parallel branches share one lockfile; removed from this list when that work merges.
   ],
   ignoreIssues: {
     // The store takes the whole module as its default API (`api: TodoApi = client`), a use knip
