@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSessionToken } from '#lib/auth/session-token.server.ts';
 import { HttpClient } from '../support/http-client.ts';
-import { startApp, type RunningApp } from '../support/running-app.ts';
+import { startApp, type RunningApp, signInByMail } from '../support/running-app.ts';
 import { uniqueEmail } from '../support/users.ts';
 
 const FIREFOX_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
@@ -17,12 +17,7 @@ const textOf = (html: string) => html.replace(/<[^>]+>/g, '').replace(/\s+/g, ' 
 
 describe('the account page explains itself', () => {
   let app: RunningApp;
-  const signedIn = async (email: string, userAgent?: string) => {
-    const client = new HttpClient(app.server.url);
-    client.userAgent = userAgent;
-    await client.signIn(email, app.latestLink);
-    return client;
-  };
+  const signedIn = (email: string, userAgent?: string) => signInByMail(app, email, userAgent);
   const mailsTo = (email: string) => app.resend!.calls.filter((c) => c.body.to.includes(email));
   const linkIn = (text: string) => /https?:\/\/\S+\/account\/confirm-email\?token=[0-9a-f]+/.exec(text)?.[0];
   const changeEmail = (client: HttpClient, email: string) =>

@@ -5,16 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pruneExpired } from '#lib/account/prune.server.ts';
 import { HttpClient } from '../support/http-client.ts';
-import { startApp, type RunningApp } from '../support/running-app.ts';
+import { startApp, type RunningApp, signInByMail } from '../support/running-app.ts';
 import { uniqueEmail } from '../support/users.ts';
 
 describe('account control', () => {
   let app: RunningApp;
-  const signedIn = async (email: string) => {
-    const client = new HttpClient(app.server.url);
-    await client.signIn(email, app.latestLink);
-    return client;
-  };
+  const signedIn = (email: string) => signInByMail(app, email);
   beforeAll(async () => {
     app = await startApp('postgres', { env: { SIGN_IN_EMAILS_PER_IP: '1000', SIGN_IN_EMAILS_PER_ADDRESS: '100' } });
   });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESUME_SLACK_MS } from '#lib/live/hub.server.ts';
 import { HttpClient } from '../support/http-client.ts';
 import { openEventStream, type OpenStream } from '../support/event-stream.ts';
-import { APP_MODES, startApp, type RunningApp } from '../support/running-app.ts';
+import { APP_MODES, startApp, type RunningApp, signInByMail } from '../support/running-app.ts';
 import { uniqueEmail } from '../support/users.ts';
 
 const ENV = {
@@ -29,11 +29,7 @@ async function stream(app: RunningApp, client: HttpClient | null, headers: Recor
 
 describe.each(APP_MODES)('live sync (%s)', (mode) => {
   let app: RunningApp;
-  const signedIn = async (email: string) => {
-    const client = new HttpClient(app.server.url);
-    await client.signIn(email, app.latestLink);
-    return client;
-  };
+  const signedIn = (email: string) => signInByMail(app, email);
   beforeAll(async () => {
     app = await startApp(mode, { env: ENV });
     // On Postgres the LISTEN connection opens with the first stream (and is held while streams

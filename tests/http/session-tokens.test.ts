@@ -6,18 +6,14 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../support/http-client.ts';
-import { startApp, type RunningApp } from '../support/running-app.ts';
+import { startApp, type RunningApp, signInByMail } from '../support/running-app.ts';
 import { uniqueEmail } from '../support/users.ts';
 
 const sha256 = (raw: string) => createHash('sha256').update(raw, 'utf8').digest('hex');
 
 describe('session tokens at rest', () => {
   let app: RunningApp;
-  const signedIn = async (email: string) => {
-    const client = new HttpClient(app.server.url);
-    await client.signIn(email, app.latestLink);
-    return client;
-  };
+  const signedIn = (email: string) => signInByMail(app, email);
   const storedTokens = async (email: string) =>
     (
       await app.database!.query<{ sessionToken: string }>(

@@ -7,6 +7,7 @@
 import { openDatabase, type Database } from '#lib/db/index.server.ts';
 import { startAppServer, type AppServer } from './app-server.ts';
 import { emptyDatabase } from './databases.ts';
+import { HttpClient } from './http-client.ts';
 import { startFakeResend, type FakeResend } from '#scripts/support/fake-resend.ts';
 import { latestResendLink, startPostgresApp, TEST_RESEND_KEY } from './postgres-app.ts';
 import { inject } from 'vitest';
@@ -87,4 +88,15 @@ export async function startApp(mode: AppMode, options: StartAppOptions = {}): Pr
       await database.end();
     },
   };
+}
+
+/**
+ * A client signed in as `email` through the real flow: asks `app` for a link, opens the mailed
+ * link and confirms it. `userAgent` is what the browser says it is (the account page shows it).
+ */
+export async function signInByMail(app: RunningApp, email: string, userAgent?: string): Promise<HttpClient> {
+  const client = new HttpClient(app.server.url);
+  client.userAgent = userAgent;
+  await client.signIn(email, app.latestLink);
+  return client;
 }
