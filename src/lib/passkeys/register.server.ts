@@ -9,7 +9,8 @@ import type { Queryable } from '#lib/db/index.server.ts';
 import type { Owner } from '#lib/auth/session-owner.server.ts';
 import { relyingParty } from './relying-party.server.ts';
 import { signedChallenge } from './schema.server.ts';
-import { addPasskey, type PasskeySummary } from './store.server.ts';
+import type { PasskeySummary } from './passkey.ts';
+import { addPasskey } from './store.server.ts';
 
 export type RegisterOutcome =
   { ok: true; passkey: PasskeySummary } | { ok: false; reason: 'invalid' | 'challenge' | 'duplicate' };

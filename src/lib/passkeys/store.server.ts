@@ -9,20 +9,10 @@
  */
 import type { Queryable } from '#lib/db/index.server.ts';
 import { param, type MeColumns, type Owner } from '#lib/auth/session-owner.server.ts';
+import type { PasskeySummary } from './passkey.ts';
 
 /** How long a browser has to answer a challenge. */
 export const CHALLENGE_SECONDS = 5 * 60;
-
-/** A passkey as /account lists it. */
-export interface PasskeySummary {
-  id: number;
-  name: string;
-  /** `multiDevice`: may be synced between devices; `singleDevice`: bound to one authenticator. */
-  deviceType: 'singleDevice' | 'multiDevice';
-  backedUp: boolean;
-  createdAt: string;
-  lastUsedAt: string | null;
-}
 
 interface PasskeyRow {
   id: number | null;
