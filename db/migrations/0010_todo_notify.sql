@@ -39,11 +39,16 @@ CREATE TRIGGER todos_notify_delete AFTER DELETE ON todos
 -- A session that ends (sign-out, "sign out everywhere", expiry clean-up, account deletion) names
 -- its user, so the streams of that user re-check their sessions at once instead of at the next
 -- periodic check. The payload is the user id only: no token, not even hashed.
+-- A row-level trigger, unlike the todos' ones: every signed-in statement starts with the session
+-- CTE, whose expiry clean-up is a DELETE that almost always removes nothing, and a statement-level
+-- trigger would run (and build its transition table) for each of them. A row trigger runs only
+-- for a session actually deleted; the identical messages of one transaction ("sign out
+-- everywhere" deleting several) are folded into one by NOTIFY.
 CREATE FUNCTION sessions_notify_ended() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM pg_notify('session_ends', "userId"::text) FROM (SELECT DISTINCT "userId" FROM old_rows) AS ended;
+  PERFORM pg_notify('session_ends', OLD."userId"::text);
   RETURN NULL;
 END $$;
 
 CREATE TRIGGER sessions_notify_delete AFTER DELETE ON sessions
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION sessions_notify_ended();
+  FOR EACH ROW EXECUTE FUNCTION sessions_notify_ended();
