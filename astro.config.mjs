@@ -50,12 +50,9 @@ export default defineConfig({
   // built from SITE_URL at runtime instead of the request's Host header.
   // precompress stays last: it compresses what the others wrote (the sitemap included).
   integrations: [
-    // renderToString instead of React's web-stream renderer: Astro waits for an island's whole
-    // HTML anyway, and the stream plumbing made /todos (50 todos) 1.7x slower (105 -> 178 req/s).
-    // @astrojs/react then renders without the island's useId prefix (the client hydrates with it,
-    // and React doesn't report or repair attribute mismatches in production), so our components
-    // take ids from their data instead of useId(); tests/http/todos-forms.test.ts checks the ids.
-    react({ experimentalDisableStreaming: true }),
+    // JSX for the React components. The one React island, the todo list, is rendered and hydrated
+    // by src/todos/TodoIsland.astro itself, not through Astro's island wrapper (ADR 0010).
+    react(),
     auth({ injectEndpoints: false }),
     // The docs: src/content/docs/docs/*.md at /docs/<slug>, prerendered, with Pagefind search,
     // Expressive Code, a theme picker, and the site's account menu in the header.

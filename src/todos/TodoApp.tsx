@@ -14,7 +14,7 @@ import { signInPath } from '#lib/auth/redirects.ts';
 import { useFilter } from './useFilter.ts';
 import { useTodos } from './useTodos.ts';
 
-interface Props {
+export interface TodoAppProps {
   initialTodos: Todo[];
   initialFilter?: TodoFilter;
   /** The todo whose editor is open (the no-JS `?edit=<id>` page). */
@@ -37,7 +37,7 @@ export default function TodoApp({
   initialRefusedText = null,
   initialUndoIds = null,
   listedAt = null,
-}: Props) {
+}: TodoAppProps) {
   const todos = useTodos(initialTodos, initialError, initialUndoIds, listedAt);
   const [filter, setFilter] = useFilter(initialFilter);
   const { items, remaining, message } = todos;
@@ -184,7 +184,3 @@ export default function TodoApp({
     </div>
   );
 }
-
-// Tells Astro which renderer draws this island. Without it, Astro's React renderer learns that by
-// calling the component once more on every /todos request (its `check`), state set-up included.
-(TodoApp as unknown as Record<symbol, string>)[Symbol.for('astro:renderer')] = '@astrojs/react';

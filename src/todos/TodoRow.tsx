@@ -40,8 +40,8 @@ export function TodoRow({
   onSetContent,
   onDelete,
 }: Props) {
-  // Ids come from the item, not useId(): the island is server-rendered with renderToString
-  // (astro.config.mjs), which @astrojs/react calls without the island's useId prefix.
+  // Ids come from the item, not useId(): readable, stable across server and client renders, and
+  // the no-JS page's labels point at them (tests/http/todos-forms.test.ts checks every reference).
   const textId = `todo-${item.key}-text`;
   const hintId = `todo-${item.key}-hint`;
   const [editing, setEditing] = useState(initiallyEditing);
@@ -129,10 +129,12 @@ export function TodoRow({
         }}
       >
         <IdField id={item.id} />
-        <input type="hidden" name="completed" value={String(!item.completed)} />
         <FilterField filter={filter} />
+        {/* The button carries the new state: a submit button's name and value are posted with its form. */}
         <button
           type="submit"
+          name="completed"
+          value={String(!item.completed)}
           role="checkbox"
           className="todo-check"
           aria-checked={item.completed}
@@ -208,7 +210,7 @@ export function TodoRow({
                   startEditing();
                 }}
               >
-                {filter !== 'all' && <FilterField filter={filter} />}
+                <FilterField filter={filter} />
                 <button
                   ref={editButtonRef}
                   type="submit"
@@ -228,10 +230,11 @@ export function TodoRow({
                   onDelete(item.key);
                 }}
               >
-                <IdField id={item.id} />
                 <FilterField filter={filter} />
                 <button
                   type="submit"
+                  name="id"
+                  value={item.id}
                   className="button button--small button--danger"
                   aria-label={`Delete “${item.content}”`}
                 >

@@ -79,7 +79,7 @@ export async function signIn(page: Page, email: string, { hydrated = true } = {}
 /** Waits until the todo island has hydrated (before that, Enter would submit the bare HTML form). */
 export async function waitForTodoApp(page: Page): Promise<void> {
   await expect(page.getByRole('heading', { level: 1, name: 'Your todos' })).toBeVisible();
-  await expect(page.locator('astro-island[component-url*="TodoApp"]')).not.toHaveAttribute('ssr');
+  await expect(page.locator('#todo-app')).toHaveAttribute('data-hydrated', 'true');
 }
 
 /**

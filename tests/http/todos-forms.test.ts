@@ -253,8 +253,23 @@ describe.each(APP_MODES)('no-JS todo forms (%s)', (mode) => {
     );
     expect(references.length).toBeGreaterThanOrEqual(3);
     for (const id of references) expect(ids, `#${id} is referenced`).toContain(id);
-    // renderToString (astro.config.mjs) would give useId ids without the prefix the client uses.
+    // Ids come from the todos (TodoRow), never from useId().
     for (const id of ids) expect(id).not.toMatch(/^_\w*R_/);
+  });
+
+  it("hands the island its props as JSON that no todo's text can break out of", async () => {
+    const fresh = await signedIn(app, 'props');
+    const nasty = '</script><script>alert(1)</script><!-- & "quotes"';
+    await add(fresh, nasty);
+    await add(fresh, 'plain');
+    const page = await (await fresh.fetch('/todos?filter=active')).text();
+    expect(page).not.toContain('<script>alert(1)');
+    const json = /<script type="application\/json" id="todo-app-props">([^<]*)<\/script>/.exec(page)?.[1];
+    expect(json, 'the props element, with no "<" inside').toBeDefined();
+    const props = JSON.parse(json!) as { initialTodos: { content: string }[]; initialFilter: string };
+    expect(props.initialFilter).toBe('active');
+    expect(props.initialTodos.map((todo) => todo.content)).toEqual((await list(fresh)).map((t) => t.content));
+    expect(props.initialTodos.map((todo) => todo.content)).toContain(nasty);
   });
 
   it('renders the account menu in place on the todo page: no server-island request, no second session read', async () => {
