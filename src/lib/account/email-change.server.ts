@@ -34,14 +34,14 @@ export type EmailChangeRequest =
   | { status: 'send-failed' };
 
 /**
- * The sign-in mail limits (sign-in.server.ts's checkSignInEmailLimits, the same keys and windows,
- * so change emails and sign-in emails share one count) as VALUES rows: key, window, limit.
+ * The sign-in mail limits (sign-in.server.ts's checkSignInEmailLimits: the same keys and windows,
+ * so change emails and sign-in emails share one count) as two VALUES rows: key, window, limit.
  */
-function signInMailLimits(newEmail: string, ip: string): Array<[string, number, number]> {
+function signInMailLimits(newEmail: string, ip: string): unknown[] {
   const limits = config().signIn;
   return [
-    [`signin-email:${newEmail}`, 15 * 60, limits.emailsPerAddress],
-    [`signin-ip:${rateLimitSubject(ip)}`, 60 * 60, limits.emailsPerIp],
+    ...[`signin-email:${newEmail}`, 15 * 60, limits.emailsPerAddress],
+    ...[`signin-ip:${rateLimitSubject(ip)}`, 60 * 60, limits.emailsPerIp],
   ];
 }
 
@@ -61,7 +61,6 @@ export async function requestEmailChangeAs(
   const cfg = config();
   const token = randomBytes(32).toString('hex');
   const minutes = cfg.signIn.linkMinutes;
-  const [byAddress, byIp] = signInMailLimits(newEmail, ip);
   const p = (i: number) => param(owner, i);
   const { rows } = await database.query<MeColumns & { requested: boolean; retry_after: number | null }>(
     `WITH ${owner.cte},
@@ -91,7 +90,7 @@ export async function requestEmailChangeAs(
      )
      SELECT me.*, EXISTS (SELECT 1 FROM requested) AS requested, (SELECT max(retry_after) FROM refused) AS retry_after
        FROM me`,
-    [...owner.params, ...byAddress!, ...byIp!, newEmail, hashToken(token), minutes],
+    [...owner.params, ...signInMailLimits(newEmail, ip), newEmail, hashToken(token), minutes],
   );
   const row = rows[0];
   owner.seen(row);
