@@ -1,11 +1,12 @@
 /**
  * /account against the production build on real Postgres: sessions listed, signing out of other
- * sessions and everywhere, deleting the account with everything it owns, and pruning.
+ * sessions and everywhere, deleting the account with everything it owns, and pruning. On both
+ * databases: a revoked session's form posts change nothing and go to sign in.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pruneExpired } from '#lib/account/prune.server.ts';
 import { HttpClient } from '../support/http-client.ts';
-import { startApp, type RunningApp, signInByMail } from '../support/running-app.ts';
+import { APP_MODES, startApp, type RunningApp, signInByMail } from '../support/running-app.ts';
 import { uniqueEmail } from '../support/users.ts';
 
 describe('account control', () => {
@@ -119,5 +120,46 @@ describe('account control', () => {
     expect(counts.rateLimits).toBeGreaterThanOrEqual(1);
     expect((await db.query(`SELECT 1 FROM verification_token WHERE expires <= now()`)).rowCount).toBe(0);
     expect((await live.fetch('/api/todos')).status).toBe(200);
+  });
+});
+
+describe.each(APP_MODES)("/account's forms from a revoked session (%s)", (mode) => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startApp(mode, { env: { SIGN_IN_EMAILS_PER_IP: '1000', SIGN_IN_EMAILS_PER_ADDRESS: '100' } });
+  });
+  afterAll(async () => app?.stop());
+
+  /** Mails the app sent to `email` (the dev mailbox in local mode, the Resend stand-in otherwise). */
+  async function mailsTo(email: string): Promise<number> {
+    if (app.resend) return app.resend.calls.filter((call) => call.body.to.includes(email)).length;
+    const response = await fetch(`${app.server.url}/dev/mailbox.json?to=${encodeURIComponent(email)}`);
+    return ((await response.json()) as unknown[]).length;
+  }
+
+  it.each([
+    ['sign-out-others', () => ({})],
+    ['sign-out-everywhere', () => ({})],
+    ['change-email', () => ({ email: 'revoked-new@example.com' })],
+    ['delete-account', (email: string) => ({ confirm: email })],
+  ])('%s: the sign-in redirect, and nothing changed', async (action, fields) => {
+    const email = uniqueEmail(`revoked-${action}`);
+    const revoked = await signInByMail(app, email);
+    const kept = await signInByMail(app, email);
+    expect((await kept.fetch('/account', { form: { action: 'sign-out-others' } })).headers.get('location')).toBe(
+      '/account?ended=1',
+    );
+    const form = { action, ...fields(email) };
+    const response = await revoked.fetch('/account', { form });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/signin?callbackUrl=%2Faccount');
+    expect(revoked.sessionCookie()).toBeUndefined();
+    // The other browser is still signed in, to the same account, with its one session.
+    const page = await kept.fetch('/account');
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain(email);
+    expect(html.match(/<li class="session/g)?.length).toBe(1);
+    expect(await mailsTo('revoked-new@example.com')).toBe(0);
   });
 });

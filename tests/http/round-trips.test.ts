@@ -34,6 +34,11 @@ let othersPasskeyId: number;
 const deletablePasskeys: number[] = [];
 const registrations: unknown[] = [];
 const TOKEN = 'round-trip-session-token';
+/** /account's forms that end their session: a fresh one per request (warm-up and count). */
+const everywhereTokens = ['rt-everywhere-0', 'rt-everywhere-1'];
+const deletingTokens = ['rt-delete-0', 'rt-delete-1'];
+/** New addresses for the change-email case, one per request. */
+const newAddresses = ['rita-new-0@example.com', 'rita-new-1@example.com'];
 const HEARTBEAT_MS = 300;
 
 beforeAll(async () => {
@@ -56,6 +61,17 @@ beforeAll(async () => {
     `INSERT INTO sessions ("userId", "sessionToken", expires) VALUES ($1, $2, now() + interval '30 days')`,
     [rows[0]!.id, hashSessionToken(TOKEN)],
   );
+  // Users who sign out everywhere (one each: the first would end the second's session) and users
+  // who delete their account, each with a session and a todo.
+  const userWithSession = (email: string, token: string) =>
+    database.query(
+      `WITH u AS (INSERT INTO users (email) VALUES ($1) RETURNING id),
+            s AS (INSERT INTO sessions ("userId", "sessionToken", expires) SELECT id, $2, now() + interval '30 days' FROM u)
+       INSERT INTO todos (user_id, content) SELECT id, 'theirs' FROM u`,
+      [email, hashSessionToken(token)],
+    );
+  for (const [i, token] of everywhereTokens.entries()) await userWithSession(`everywhere-${i}@example.com`, token);
+  for (const [i, token] of deletingTokens.entries()) await userWithSession(`gone-${i}@example.com`, token);
   const todo = await database.query<{ id: number }>(
     `INSERT INTO todos (user_id, content) VALUES ($1, 'counted') RETURNING id`,
     [rows[0]!.id],
@@ -128,18 +144,31 @@ const form = (body: string): RequestInit => ({
   body,
 });
 
-/** Database round trips the app made for one request (after it answered `status`). */
-async function roundTrips(path: string, init: RequestInit, status: number): Promise<number> {
+/** A post of /account's form (`fields`) with the session cookie `token`. */
+const accountForm = (fields: Record<string, string>, token = TOKEN): RequestInit => ({
+  method: 'POST',
+  redirect: 'manual',
+  headers: {
+    cookie: `authjs.session-token=${token}`,
+    origin: server.url,
+    'content-type': 'application/x-www-form-urlencoded',
+  },
+  body: new URLSearchParams(fields).toString(),
+});
+
+/** Database round trips the app made for one request (after it answered `status`, redirecting to `location`). */
+async function roundTrips(path: string, init: RequestInit, status: number, location?: string): Promise<number> {
   const before = proxy.messagesFromClients();
   const response = await fetch(`${server.url}${path}`, init);
   await response.arrayBuffer();
   expect(response.status, path).toBe(status);
+  if (location !== undefined) expect(response.headers.get('location'), path).toBe(location);
   await new Promise((resolve) => setTimeout(resolve, 50)); // nothing may follow the answer either
   return proxy.messagesFromClients() - before;
 }
 
 describe('database round trips per request', () => {
-  const cases: Array<[string, number, () => [string, RequestInit, number]]> = [
+  const cases: Array<[string, number, () => [string, RequestInit, number, string?]]> = [
     ['a prerendered page', 0, () => ['/', {}, 200]],
     ['the menu island without a cookie', 0, () => [islandPath, {}, 200]],
     [
@@ -202,6 +231,53 @@ describe('database round trips per request', () => {
       () => [`/api/passkeys/${othersPasskeyId}`, json('PATCH', { name: 'mine' }), 404],
     ],
     [
+      '/account: sign out of other sessions',
+      1,
+      () => ['/account', accountForm({ action: 'sign-out-others' }), 303, '/account?ended=0'],
+    ],
+    [
+      '/account: sign out everywhere',
+      1,
+      () => ['/account', accountForm({ action: 'sign-out-everywhere' }, everywhereTokens.shift()), 303, '/'],
+    ],
+    [
+      '/account: change the email address (the request, its limits)',
+      1,
+      () => {
+        const email = newAddresses.shift()!;
+        const answer = `/account?${new URLSearchParams({ 'email-sent': email })}#change-email`;
+        return ['/account', accountForm({ action: 'change-email', email }), 303, answer];
+      },
+    ],
+    [
+      '/account: delete the account (the typed address checked in the statement)',
+      1,
+      () => {
+        const i = 2 - deletingTokens.length;
+        return [
+          '/account',
+          accountForm({ action: 'delete-account', confirm: `gone-${i}@example.com` }, deletingTokens.shift()),
+          303,
+          '/account/deleted',
+        ];
+      },
+    ],
+    [
+      '/account: delete the account, the typed address not matching',
+      1,
+      () => [
+        '/account',
+        accountForm({ action: 'delete-account', confirm: 'someone@example.com' }),
+        303,
+        '/account?confirm-delete=1&error=mismatch#delete',
+      ],
+    ],
+    [
+      '/account: a post with a revoked session (the sign-in redirect)',
+      1,
+      () => ['/account', accountForm({ action: 'sign-out-others' }, 'nobody'), 303],
+    ],
+    [
       'PATCH with a body that fails validation (the session check only, for 401 before 400)',
       1,
       () => [`/api/todos/${todoId}`, json('PATCH', { completed: 'yes' }), 400],
@@ -217,8 +293,8 @@ describe('database round trips per request', () => {
   });
 
   it.each(cases)('%s: %i', async (_label, expected, request) => {
-    const [path, init, status] = request();
-    expect(await roundTrips(path, init, status)).toBe(expected);
+    const [path, init, status, location] = request();
+    expect(await roundTrips(path, init, status, location)).toBe(expected);
   });
 });
 
@@ -269,6 +345,80 @@ describe('the single statement decides the session (Postgres through the Neon dr
     const page = await fetch(`${server.url}/account`, as('revoked'));
     expect(page.status).toBe(303);
     expect(page.headers.get('location')).toMatch(/^\/signin/);
+  });
+
+  it.each([
+    ['sign-out-others', {}],
+    ['sign-out-everywhere', {}],
+    ['change-email', { email: 'taken-over@example.com' }],
+    ['delete-account', { confirm: 'victim@example.com' }],
+    ['rename-me', {}],
+  ])('a revoked session posting /account %s: the sign-in redirect, and nothing changed', async (action, extra) => {
+    const { rows } = await database.query<{ id: number }>(
+      `INSERT INTO users (email) VALUES ('victim@example.com')
+       ON CONFLICT (email) DO UPDATE SET email = EXCLUDED.email RETURNING id`,
+    );
+    const victim = rows[0]!.id;
+    await database.query('DELETE FROM sessions WHERE "userId" = $1', [victim]);
+    for (const token of ['victim-phone', 'victim-revoked']) {
+      await database.query(
+        `INSERT INTO sessions ("userId", "sessionToken", expires) VALUES ($1, $2, now() + interval '1 day')`,
+        [victim, hashSessionToken(token)],
+      );
+    }
+    await database.query('DELETE FROM sessions WHERE "sessionToken" = $1', [hashSessionToken('victim-revoked')]);
+    const before = proxy.messagesFromClients();
+    const response = await fetch(`${server.url}/account`, accountForm({ action, ...extra }, 'victim-revoked'));
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toMatch(/^\/signin\?callbackUrl=%2Faccount/);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(proxy.messagesFromClients() - before).toBe(1);
+    const left = await database.query<{ sessions: number; users: number; changes: number; hits: number }>(
+      `SELECT (SELECT count(*)::int FROM sessions WHERE "userId" = $1) AS sessions,
+              (SELECT count(*)::int FROM users WHERE id = $1) AS users,
+              (SELECT count(*)::int FROM email_changes WHERE user_id = $1) AS changes,
+              (SELECT count(*)::int FROM rate_limits WHERE key LIKE '%taken-over@example.com') AS hits`,
+      [victim],
+    );
+    expect(left.rows[0]).toEqual({ sessions: 1, users: 1, changes: 0, hits: 0 });
+  });
+
+  it.each([
+    ['sign-out-everywhere', {}, '/'],
+    ['delete-account', { confirm: 'due-deleted@example.com' }, '/account/deleted'],
+  ])(
+    '/account %s with a session due for extension ends that session too, in one round trip',
+    async (action, extra, location) => {
+      const { rows } = await database.query<{ id: number }>(
+        `INSERT INTO users (email) VALUES ('due-deleted@example.com')
+         ON CONFLICT (email) DO UPDATE SET email = EXCLUDED.email RETURNING id`,
+      );
+      await database.query(
+        `INSERT INTO sessions ("userId", "sessionToken", expires, last_used_at)
+         VALUES ($1, $2, now() + interval '28 days', now() - interval '2 days')`,
+        [rows[0]!.id, hashSessionToken(`due-${action}`)],
+      );
+      const before = proxy.messagesFromClients();
+      const response = await fetch(`${server.url}/account`, accountForm({ action, ...extra }, `due-${action}`));
+      expect(response.status).toBe(303);
+      expect(response.headers.get('location')).toBe(location);
+      expect(response.headers.getSetCookie()).toContainEqual(
+        expect.stringMatching(/^authjs\.session-token=deleted;.*Expires=Thu, 01 Jan 1970/i),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(proxy.messagesFromClients() - before).toBe(1);
+      expect(await stored(`due-${action}`)).toBe(0);
+    },
+  );
+
+  it('an expired session posting /account: the sign-in redirect, the row deleted, the others kept', async () => {
+    await sessionFor('expired-post', '-1 minute');
+    await sessionFor('kept-post', '1 day');
+    const response = await fetch(`${server.url}/account`, accountForm({ action: 'sign-out-others' }, 'expired-post'));
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toMatch(/^\/signin/);
+    expect(await stored('expired-post')).toBe(0);
+    expect(await stored('kept-post')).toBe(1);
   });
 
   it('a session due for extension is extended once, in the same round trip, and the cookie re-sent once', async () => {

@@ -1,16 +1,17 @@
 /**
  * The forms of /account, posted to the page itself: sign out of other sessions, sign out
  * everywhere, change the email address (a link to the new one), delete the account (after typing
- * the address to confirm). One function reads the
- * form and does what it asks; the page only answers with the outcome. The middleware has already
- * refused cross-site posts.
+ * the address to confirm). One function reads the form and does what it asks as the request's
+ * session owner: each action is one statement that checks the session too (one round trip), so
+ * a revoked or expired session changes nothing. The page only answers with the outcome. The
+ * middleware has already refused cross-site posts.
  */
-import type { Database } from '#lib/db/index.server.ts';
-import type { SignedIn } from '#lib/auth/session.server.ts';
+import type { Queryable } from '#lib/db/index.server.ts';
+import type { SessionOwner } from '#lib/auth/session-owner.server.ts';
 import { normalizeEmail } from '#lib/auth/email-address.server.ts';
 import { HttpError, readBodyText } from '#lib/http/api.server.ts';
-import { deleteAccount, endAllSessions, endOtherSessions } from './accounts.server.ts';
-import { requestEmailChange } from './email-change.server.ts';
+import { deleteAccountAs, endAllSessionsAs, endOtherSessionsAs } from './accounts.server.ts';
+import { requestEmailChangeAs } from './email-change.server.ts';
 
 /** The forms carry an action and at most an email address: anything bigger is not one of them. */
 export const ACCOUNT_FORM_MAX_BYTES = 4096;
@@ -24,13 +25,18 @@ export type AccountFormOutcome =
 /** Where the change-email form's answers land: its section, with the address it was about. */
 const changeEmailAnswer = (fields: Record<string, string>) => `/account?${new URLSearchParams(fields)}#change-email`;
 
-/** Reads the posted form and applies it to the signed-in user's account (`ip`: for the mail limits). */
+/**
+ * Reads the posted form and applies it as `owner` (`ip`: for the mail limits). null: the action's
+ * statement found no live session (the caller sends the browser to sign in; nothing changed). A
+ * refusal before any statement ran (oversized body, not an address, unknown action) leaves
+ * `owner.session` undefined: the caller checks the session then.
+ */
 export async function handleAccountForm(
-  database: Database,
-  { user, token }: SignedIn,
+  database: Queryable,
+  owner: SessionOwner,
   request: Request,
   ip: string,
-): Promise<AccountFormOutcome> {
+): Promise<AccountFormOutcome | null> {
   let form: URLSearchParams;
   try {
     form = new URLSearchParams(await readBodyText(request, ACCOUNT_FORM_MAX_BYTES));
@@ -45,30 +51,31 @@ export async function handleAccountForm(
   }
   switch (form.get('action')) {
     case 'sign-out-others': {
-      const ended = await endOtherSessions(database, user.id, token);
-      return { location: `/account?ended=${ended}`, signedOut: false };
+      const ended = await endOtherSessionsAs(database, owner);
+      return ended === null ? null : { location: `/account?ended=${ended}`, signedOut: false };
     }
     case 'sign-out-everywhere':
-      await endAllSessions(database, user.id);
-      return { location: '/', signedOut: true };
+      return (await endAllSessionsAs(database, owner)) ? { location: '/', signedOut: true } : null;
     case 'change-email': {
       const typed = (form.get('email') ?? '').slice(0, 320);
       const email = normalizeEmail(typed);
       // The typed text comes back with every refusal, so the field keeps it.
       if (!email) return { location: changeEmailAnswer({ 'email-error': 'invalid', email: typed }), signedOut: false };
-      const outcome = await requestEmailChange(database, user, email, ip);
+      const outcome = await requestEmailChangeAs(database, owner, email, ip);
+      if (!outcome) return null;
       if (outcome.status === 'sent') return { location: changeEmailAnswer({ 'email-sent': email }), signedOut: false };
       const fields: Record<string, string> = { 'email-error': outcome.status, email };
       if (outcome.status === 'too-many') fields['retry'] = String(outcome.retryAfterSeconds);
       return { location: changeEmailAnswer(fields), signedOut: false };
     }
-    case 'delete-account':
-      // The same address rule as sign-in: what was typed must be the address the account has.
-      if (normalizeEmail(form.get('confirm') ?? '') !== user.email) {
-        return { location: '/account?confirm-delete=1&error=mismatch#delete', signedOut: false };
-      }
-      await deleteAccount(database, user.id);
+    case 'delete-account': {
+      // The same address rule as sign-in: what was typed must be the address the account has
+      // (compared in the statement, which deletes nothing otherwise).
+      const outcome = await deleteAccountAs(database, owner, normalizeEmail(form.get('confirm') ?? ''));
+      if (!outcome) return null;
+      if (!outcome.deleted) return { location: '/account?confirm-delete=1&error=mismatch#delete', signedOut: false };
       return { location: '/account/deleted', signedOut: true };
+    }
     default:
       return { location: '/account?error=unknown-action', signedOut: false };
   }

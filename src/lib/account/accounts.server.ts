@@ -4,7 +4,7 @@
  */
 import type { Database, Queryable } from '#lib/db/index.server.ts';
 import { hashSessionToken } from '#lib/auth/session-token.server.ts';
-import type { MeColumns, SessionOwner } from '#lib/auth/session-owner.server.ts';
+import { param, type MeColumns, type SessionOwner } from '#lib/auth/session-owner.server.ts';
 import { describeDevice } from './devices.server.ts';
 
 export interface ActiveSession {
@@ -81,6 +81,69 @@ export async function listSessionsAs(database: Queryable, owner: SessionOwner): 
       current: row.current,
       device: describeDevice(row.user_agent),
     }));
+}
+
+/**
+ * /account's "sign out of other sessions", with the session check in the same statement: ends
+ * every session of the owner but this one; returns how many ended (null: no live session, nothing
+ * ended).
+ */
+export async function endOtherSessionsAs(database: Queryable, owner: SessionOwner): Promise<number | null> {
+  const { rows } = await database.query<MeColumns & { ended: number }>(
+    // $1 is the owner's token hash: this browser's session stays.
+    `WITH ${owner.cte},
+     ended AS (
+       DELETE FROM sessions s USING me WHERE s."userId" = me.session_user_id AND s."sessionToken" <> $1 RETURNING 1
+     )
+     SELECT me.*, (SELECT count(*) FROM ended)::int AS ended FROM me`,
+    [...owner.params],
+  );
+  owner.seen(rows[0]);
+  return rows[0] ? rows[0].ended : null;
+}
+
+/**
+ * /account's "sign out everywhere", with the session check in the same statement: ends every
+ * session of the owner, this one included (false: no live session, nothing ended).
+ */
+export async function endAllSessionsAs(database: Queryable, owner: SessionOwner): Promise<boolean> {
+  const { rows } = await database.query<MeColumns>(
+    // The ending `me`: this statement deletes the session row the usual `me` would touch.
+    `WITH ${owner.endingCte},
+     ended AS (DELETE FROM sessions s USING me WHERE s."userId" = me.session_user_id)
+     SELECT me.* FROM me`,
+    [...owner.params],
+  );
+  owner.seen(rows[0]);
+  return rows.length > 0;
+}
+
+/**
+ * /account's "delete my account", with the session check and the typed confirmation in the same
+ * statement: deletes the owner's account only when `confirm` (normalised; null: not an address)
+ * is its address — everything about them goes as deleteAccount's does. `deleted` false: the
+ * address didn't match, nothing changed; null: no live session, nothing changed.
+ */
+export async function deleteAccountAs(
+  database: Queryable,
+  owner: SessionOwner,
+  confirm: string | null,
+): Promise<{ deleted: boolean } | null> {
+  const { rows } = await database.query<MeColumns & { deleted: boolean }>(
+    // The sessions go with the user by cascade, after this statement's own writes (so after
+    // `me` touched this one); the links and codes by address.
+    `WITH ${owner.cte},
+     gone AS (
+       DELETE FROM users u USING me WHERE u.id = me.session_user_id AND u.email = ${param(owner, 1)}::text
+       RETURNING u.email
+     ),
+     links AS (DELETE FROM verification_token WHERE identifier IN (SELECT email FROM gone)),
+     codes AS (DELETE FROM sign_in_codes WHERE identifier IN (SELECT email FROM gone))
+     SELECT me.*, EXISTS (SELECT 1 FROM gone) AS deleted FROM me`,
+    [...owner.params, confirm],
+  );
+  owner.seen(rows[0]);
+  return rows[0] ? { deleted: rows[0].deleted } : null;
 }
 
 /** Ends every session of the user except the current one (`currentToken`: the cookie's raw token); returns how many ended. */

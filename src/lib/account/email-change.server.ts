@@ -18,7 +18,8 @@ import { config } from '#lib/config/config.server.ts';
 import { log } from '#lib/log/log.server.ts';
 import { sendMail } from '#lib/mail/index.server.ts';
 import { emailChangedNotice, emailChangeMessage } from '#lib/mail/account-messages.ts';
-import { checkSignInEmailLimits } from '#lib/sign-in/sign-in.server.ts';
+import { param, type MeColumns, type SessionOwner } from '#lib/auth/session-owner.server.ts';
+import { rateLimitSubject } from '#lib/sign-in/client-ip.server.ts';
 
 /** The confirmation page (GET shows a button, POST spends the link). */
 export const CONFIRM_EMAIL_PATH = '/account/confirm-email';
@@ -33,29 +34,69 @@ export type EmailChangeRequest =
   | { status: 'send-failed' };
 
 /**
- * Mails a confirmation link to `newEmail` (already normalised) for user `userId`. Counts against
- * the sign-in mail limits of the new address and of `ip`, like a sign-in email. A newer request
- * replaces the user's earlier pending one.
+ * The sign-in mail limits (sign-in.server.ts's checkSignInEmailLimits: the same keys and windows,
+ * so change emails and sign-in emails share one count) as two VALUES rows: key, window, limit.
  */
-export async function requestEmailChange(
+function signInMailLimits(newEmail: string, ip: string): unknown[] {
+  const limits = config().signIn;
+  return [
+    ...[`signin-email:${newEmail}`, 15 * 60, limits.emailsPerAddress],
+    ...[`signin-ip:${rateLimitSubject(ip)}`, 60 * 60, limits.emailsPerIp],
+  ];
+}
+
+/**
+ * Mails a confirmation link to `newEmail` (already normalised) for the owner of the request. One
+ * statement checks the session, counts the email against the sign-in mail limits of the new
+ * address and of `ip` (rate-limit.server.ts's fixed windows: every limit counts the hit; the
+ * answer is the most restrictive), and stores the link, replacing the user's earlier pending one.
+ * Nothing is counted or stored for the account's own address or without a live session (null).
+ */
+export async function requestEmailChangeAs(
   database: Queryable,
-  user: { id: number; email: string },
+  owner: SessionOwner,
   newEmail: string,
   ip: string,
-): Promise<EmailChangeRequest> {
-  if (newEmail === user.email) return { status: 'same' };
-  const limit = await checkSignInEmailLimits(newEmail, ip);
-  if (!limit.allowed) return { status: 'too-many', retryAfterSeconds: limit.retryAfterSeconds };
-
+): Promise<EmailChangeRequest | null> {
   const cfg = config();
   const token = randomBytes(32).toString('hex');
   const minutes = cfg.signIn.linkMinutes;
-  await database.query(
-    `WITH replaced AS (DELETE FROM email_changes WHERE user_id = $1)
-     INSERT INTO email_changes (token_hash, user_id, new_email, expires)
-     VALUES ($2, $1, $3, now() + make_interval(mins => $4))`,
-    [user.id, hashToken(token), newEmail, minutes],
+  const p = (i: number) => param(owner, i);
+  const { rows } = await database.query<MeColumns & { requested: boolean; retry_after: number | null }>(
+    `WITH ${owner.cte},
+     limits (key, secs, lim) AS (
+       VALUES (${p(1)}::text, ${p(2)}::int, ${p(3)}::int), (${p(4)}::text, ${p(5)}::int, ${p(6)}::int)
+     ),
+     hits AS (
+       INSERT INTO rate_limits AS r (key, window_start, count, expires)
+       SELECT limits.key, now(), 1, now() + make_interval(secs => limits.secs)
+         FROM me, limits WHERE me.session_email <> ${p(7)}::text
+       ON CONFLICT (key) DO UPDATE SET
+         window_start = CASE WHEN r.expires <= now() THEN now() ELSE r.window_start END,
+         count = CASE WHEN r.expires <= now() THEN 1 ELSE r.count + 1 END,
+         expires = CASE WHEN r.expires <= now() THEN EXCLUDED.expires ELSE r.expires END
+       RETURNING r.key, r.count, GREATEST(1, ceil(extract(epoch FROM r.expires - now())))::int AS retry_after
+     ),
+     refused AS (SELECT hits.retry_after FROM hits JOIN limits USING (key) WHERE hits.count > limits.lim),
+     allowed AS (SELECT EXISTS (SELECT 1 FROM hits) AND NOT EXISTS (SELECT 1 FROM refused) AS ok),
+     replaced AS (
+       DELETE FROM email_changes c USING me, allowed WHERE c.user_id = me.session_user_id AND allowed.ok
+     ),
+     requested AS (
+       INSERT INTO email_changes (token_hash, user_id, new_email, expires)
+       SELECT ${p(8)}, me.session_user_id, ${p(7)}, now() + make_interval(mins => ${p(9)}::int)
+         FROM me, allowed WHERE allowed.ok
+       RETURNING 1
+     )
+     SELECT me.*, EXISTS (SELECT 1 FROM requested) AS requested, (SELECT max(retry_after) FROM refused) AS retry_after
+       FROM me`,
+    [...owner.params, ...signInMailLimits(newEmail, ip), newEmail, hashToken(token), minutes],
   );
+  const row = rows[0];
+  owner.seen(row);
+  if (!row) return null;
+  if (row.retry_after !== null) return { status: 'too-many', retryAfterSeconds: row.retry_after };
+  if (!row.requested) return { status: 'same' };
   const url = new URL(`${CONFIRM_EMAIL_PATH}?${new URLSearchParams({ token })}`, cfg.siteUrl).href;
   try {
     await sendMail(cfg.mail, emailChangeMessage({ to: newEmail, url, minutes, siteName: cfg.siteName }));

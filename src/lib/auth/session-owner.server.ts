@@ -50,14 +50,16 @@ export function ownerById(userId: number): Owner {
  * $1 token hash, $2 now, $3 maxAge seconds, $4 updateAge seconds. `now` comes from the app's clock,
  * as Auth.js's own rule does, so a test can move it; last_used_at uses the database's.
  */
-const SESSION_CTE = `expired AS (
+const LIVE_SESSION = `expired AS (
     DELETE FROM sessions WHERE "sessionToken" = $1 AND expires < $2::timestamptz
   ),
   live AS (
     SELECT "userId" AS user_id, expires,
            expires - make_interval(secs => $3::int) + make_interval(secs => $4::int) <= $2::timestamptz AS due
       FROM sessions WHERE "sessionToken" = $1 AND expires >= $2::timestamptz
-  ),
+  )`;
+
+const SESSION_CTE = `${LIVE_SESSION},
   touched AS (
     UPDATE sessions s
        SET last_used_at = now(),
@@ -71,6 +73,18 @@ const SESSION_CTE = `expired AS (
            COALESCE((SELECT expires FROM touched), live.expires) AS session_expires,
            live.due AS session_extended,
            (SELECT last_used_at FROM touched) AS session_touched_at
+      FROM live JOIN users u ON u.id = live.user_id
+  )`;
+
+/**
+ * `me` without `touched`, for a statement that deletes the session's own row (sign out
+ * everywhere): one statement can't both update and delete a row (only one of the two would
+ * happen), and a session that ends needs no extension. Expired rows still go.
+ */
+const ENDING_SESSION_CTE = `${LIVE_SESSION},
+  me AS (
+    SELECT u.id AS session_user_id, u.email AS session_email, u.name AS session_name,
+           live.expires AS session_expires, false AS session_extended, NULL::timestamptz AS session_touched_at
       FROM live JOIN users u ON u.id = live.user_id
   )`;
 
@@ -90,6 +104,8 @@ export interface SessionOwner extends Owner {
   readonly session: RequestSession | null | undefined;
   /** The session expiry moved: the cookie must be sent again. */
   readonly extended: boolean;
+  /** `cte` for a statement that deletes this session's row: the same `me`, the same parameters, no touch. */
+  readonly endingCte: string;
 }
 
 /**
@@ -114,6 +130,7 @@ export function sessionOwner(token: string, now = Date.now()): SessionOwner {
   let extended = false;
   return {
     cte: SESSION_CTE,
+    endingCte: ENDING_SESSION_CTE,
     params: [hashSessionToken(token), new Date(now).toISOString(), SESSION_MAX_AGE_SECONDS, SESSION_UPDATE_AGE_SECONDS],
     seen(row) {
       if (!row) {

@@ -40,9 +40,6 @@ export function rememberSession(locals: App.Locals, session: RequestSession | nu
   locals.session = () => Promise.resolve(known);
 }
 
-/** A signed-in request: the user, and the raw token of this browser's session (to tell it from the others). */
-export type SignedIn = Pick<RequestSession, 'user' | 'token'>;
-
 const unauthorized = () => new HttpError(401, 'unauthorized', 'Sign in to use this endpoint.');
 
 /**
