@@ -19,7 +19,8 @@ import { log } from '#lib/log/log.server.ts';
 import { sendMail } from '#lib/mail/index.server.ts';
 import { emailChangedNotice, emailChangeMessage } from '#lib/mail/account-messages.ts';
 import { param, type MeColumns, type SessionOwner } from '#lib/auth/session-owner.server.ts';
-import { rateLimitSubject } from '#lib/sign-in/client-ip.server.ts';
+import { rateLimitKey } from '#lib/sign-in/rate-limit.server.ts';
+import { signInEmailLimits } from '#lib/sign-in/sign-in.server.ts';
 
 /** The confirmation page (GET shows a button, POST spends the link). */
 export const CONFIRM_EMAIL_PATH = '/account/confirm-email';
@@ -34,15 +35,11 @@ export type EmailChangeRequest =
   | { status: 'send-failed' };
 
 /**
- * The sign-in mail limits (sign-in.server.ts's checkSignInEmailLimits: the same keys and windows,
- * so change emails and sign-in emails share one count) as two VALUES rows: key, window, limit.
+ * The sign-in mail limits (the same rules as sign-in emails, so both share one count) as VALUES
+ * rows: key, window, limit.
  */
 function signInMailLimits(newEmail: string, ip: string): unknown[] {
-  const limits = config().signIn;
-  return [
-    ...[`signin-email:${newEmail}`, 15 * 60, limits.emailsPerAddress],
-    ...[`signin-ip:${rateLimitSubject(ip)}`, 60 * 60, limits.emailsPerIp],
-  ];
+  return signInEmailLimits(newEmail, ip).flatMap((hit) => [rateLimitKey(hit), hit.rule.windowSeconds, hit.rule.limit]);
 }
 
 /**

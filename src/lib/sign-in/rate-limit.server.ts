@@ -18,6 +18,15 @@ export interface RateLimitResult {
   retryAfterSeconds: number;
 }
 
+/** One hit to count: a rule and who it is about (an address, a network). */
+export interface RateLimitHit {
+  rule: RateLimitRule;
+  subject: string;
+}
+
+/** The stored key of a hit's window. */
+export const rateLimitKey = ({ rule, subject }: RateLimitHit): string => `${rule.name}:${subject}`;
+
 /** Counts one hit for `subject` under `rule`. */
 async function hitRateLimit(database: Queryable, rule: RateLimitRule, subject: string): Promise<RateLimitResult> {
   const { rows } = await database.query<{ count: number; retry_after: number }>(
@@ -28,17 +37,14 @@ async function hitRateLimit(database: Queryable, rule: RateLimitRule, subject: s
        count = CASE WHEN r.expires <= now() THEN 1 ELSE r.count + 1 END,
        expires = CASE WHEN r.expires <= now() THEN now() + make_interval(secs => $2) ELSE r.expires END
      RETURNING count, GREATEST(1, ceil(extract(epoch FROM r.expires - now())))::int AS retry_after`,
-    [`${rule.name}:${subject}`, rule.windowSeconds],
+    [rateLimitKey({ rule, subject }), rule.windowSeconds],
   );
   const row = rows[0]!;
   return { allowed: row.count <= rule.limit, count: row.count, retryAfterSeconds: row.retry_after };
 }
 
 /** Checks several rules; every rule counts the hit. The answer is the most restrictive one. */
-export async function hitRateLimits(
-  database: Queryable,
-  hits: Array<{ rule: RateLimitRule; subject: string }>,
-): Promise<RateLimitResult> {
+export async function hitRateLimits(database: Queryable, hits: RateLimitHit[]): Promise<RateLimitResult> {
   const results = await Promise.all(hits.map(({ rule, subject }) => hitRateLimit(database, rule, subject)));
   const refused = results.filter((r) => !r.allowed);
   if (refused.length === 0) return results[0] ?? { allowed: true, count: 0, retryAfterSeconds: 0 };

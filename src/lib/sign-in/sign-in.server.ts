@@ -9,17 +9,26 @@ import { config } from '#lib/config/config.server.ts';
 import { appCookieOptions } from '#lib/auth/app-cookies.server.ts';
 import { rateLimitSubject } from './client-ip.server.ts';
 import { db } from '#lib/db/index.server.ts';
-import { hitRateLimits, type RateLimitResult } from './rate-limit.server.ts';
+import { hitRateLimits, type RateLimitHit, type RateLimitResult } from './rate-limit.server.ts';
 import { safeCallbackPath } from '#lib/auth/redirects.ts';
 import { normalizeEmail } from '#lib/auth/email-address.server.ts';
 
-/** Counts a sign-in email against the per-address and per-IP limits (`ip` from client-ip.server.ts; IPv6 per /64). */
-export function checkSignInEmailLimits(email: string, ip: string): Promise<RateLimitResult> {
+/**
+ * The limits every email a person can trigger counts against (sign-in links and codes, and the
+ * email-change link, which shares the count): per address and per IP (`ip` from
+ * client-ip.server.ts; IPv6 per /64).
+ */
+export function signInEmailLimits(email: string, ip: string): RateLimitHit[] {
   const limits = config().signIn;
-  return hitRateLimits(db, [
+  return [
     { rule: { name: 'signin-email', limit: limits.emailsPerAddress, windowSeconds: 15 * 60 }, subject: email },
     { rule: { name: 'signin-ip', limit: limits.emailsPerIp, windowSeconds: 60 * 60 }, subject: rateLimitSubject(ip) },
-  ]);
+  ];
+}
+
+/** Counts a sign-in email against signInEmailLimits. */
+export function checkSignInEmailLimits(email: string, ip: string): Promise<RateLimitResult> {
+  return hitRateLimits(db, signInEmailLimits(email, ip));
 }
 
 const PENDING_COOKIE = 'signin-pending';
