@@ -2,15 +2,19 @@
  * Compression and caching headers of the production build (local mode): prerendered pages and
  * hashed assets from the in-memory static layer, on-demand answers from Astro.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppServer, type AppServer } from '../support/app-server.ts';
 import { rawRequest } from '#scripts/support/raw-http.ts';
 
 const CLIENT_DIR = path.resolve(import.meta.dirname, '../../dist/client');
+/** The largest built asset with this extension (small ones are below precompress's threshold). */
 const asset = (extension: string) => {
-  const name = readdirSync(path.join(CLIENT_DIR, '_astro')).find((file) => file.endsWith(extension));
+  const dir = path.join(CLIENT_DIR, '_astro');
+  const name = readdirSync(dir)
+    .filter((file) => file.endsWith(extension))
+    .sort((a, b) => statSync(path.join(dir, b)).size - statSync(path.join(dir, a)).size)[0];
   if (!name) throw new Error(`No ${extension} file in dist/client/_astro: build first`);
   return `/_astro/${name}`;
 };
