@@ -77,6 +77,8 @@ async function main() {
   process.env.NODE_ENV ??= 'production';
   // The adapter runs in middleware mode (astro.config.mjs): the entry starts no server of its own,
   // and its handler renders routes only, never looking for files on disk (ours come from memory).
+  // A standalone build (an older dist/) would start its own server on import: not that either.
+  process.env.ASTRO_NODE_AUTOSTART = 'disabled';
   const entry: AstroEntry = await import(new URL('server/entry.mjs', distDir).href);
 
   let stopping = false;

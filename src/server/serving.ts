@@ -46,6 +46,8 @@ function refuseUndecodable(req: IncomingMessage, res: ServerResponse, headers: O
   } catch {
     res.writeHead(400, {
       ...headers,
+      // Answered before the body (if any) arrived: the connection ends with this answer (as in static-files).
+      ...(req.complete ? {} : { Connection: 'close' }),
       'Content-Type': 'text/plain; charset=utf-8',
       'Cache-Control': ON_DEMAND_CACHE_CONTROL,
     });

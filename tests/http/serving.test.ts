@@ -217,6 +217,22 @@ describe('what Astro answers, with no file lookup on disk per request', () => {
     expect(response.headers['x-frame-options'] ?? response.headers['content-security-policy']).toBeDefined();
   });
 
+  it.each([
+    ['POST', '/about'],
+    ['PATCH', '/'],
+    ['DELETE', '/robots.txt'],
+  ])(
+    'answers %s on a file of the build with 405 (Allow: GET, HEAD), not with the file or a 404',
+    async (method, target) => {
+      const response = await rawRequest(`${server.url}${target}`, { 'content-type': 'text/plain' }, method, 'x');
+      expect(response.status).toBe(405);
+      expect(response.headers.allow).toBe('GET, HEAD');
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['x-request-id']).toBeTruthy();
+      expect(response.text()).toBe('Method not allowed.');
+    },
+  );
+
   it("answers the 404 page's own address with its status, not with the file as a 200", async () => {
     const response = await rawRequest(`${server.url}/404.html`);
     expect(response.status).toBe(404);
