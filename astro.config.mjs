@@ -45,7 +45,7 @@ export default defineConfig({
   // One URL per page, without a trailing slash (the sitemap and canonical links agree; Starlight
   // writes its sidebar, pager and canonical links from this). /a/ is redirected to /a.
   trailingSlash: 'never',
-  adapter: node({ mode: 'standalone' }),
+  adapter: node({ mode: 'middleware' }),
   // We serve Auth.js from our own route (src/pages/api/auth/[...auth].ts) so that its URLs are
   // built from SITE_URL at runtime instead of the request's Host header.
   // precompress stays last: it compresses what the others wrote (the sitemap included).

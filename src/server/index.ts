@@ -29,6 +29,7 @@ import { logRequest, requestId } from './request-log.ts';
 import { answeredHostnames } from './host-check.ts';
 import { securityHeadersFor } from '#lib/http/security-headers.ts';
 import { createServingLayer } from './serving.ts';
+import { adapterStandaloneHandler, type AstroEntry } from './serving-libraries.ts';
 import { startPruneTimer } from '#lib/account/prune.server.ts';
 import { liveHub, stopLive } from '#lib/live/index.server.ts';
 
@@ -71,12 +72,14 @@ async function main() {
   await migrate(db, cfg.migrationsDir).catch((error: unknown) => refuseOnDatabaseError(error, cfg));
   log.info(`[server] ${describeSchema(migrations.length, migrationsAppliedByThisProcess())}`);
 
-  // The adapter's standalone entry would start its own server on import; we start ours instead.
-  process.env.ASTRO_NODE_AUTOSTART = 'disabled';
   // React (an external module of the build) picks its development build unless told otherwise,
   // which renders several times slower: this entry only ever serves the production build.
   process.env.NODE_ENV ??= 'production';
-  const entry: { handler: http.RequestListener } = await import(new URL('server/entry.mjs', distDir).href);
+  // The adapter runs in middleware mode (astro.config.mjs): the entry starts no server of its own,
+  // and its handler renders routes only, never looking for files on disk (ours come from memory).
+  // A standalone build (an older dist/) would start its own server on import: not that either.
+  process.env.ASTRO_NODE_AUTOSTART = 'disabled';
+  const entry: AstroEntry = await import(new URL('server/entry.mjs', distDir).href);
 
   let stopping = false;
   const probe = async (pathname: string): Promise<Probe | undefined> => {
@@ -111,7 +114,9 @@ async function main() {
 
   // Build files from memory (compressed, cached, no Astro work); the rest through Astro. Probes
   // skip the Host check (orchestrators send the pod IP as Host); everything else goes through it.
-  const serve = createServingLayer(entry.handler, fileURLToPath(new URL('client/', distDir)), {
+  // Bench only: SERVING=stock measures the adapter's standalone handler (files from disk) instead.
+  const astroHandler = cfg.serving === 'stock' ? adapterStandaloneHandler(entry) : entry.handler;
+  const serve = createServingLayer(astroHandler, fileURLToPath(new URL('client/', distDir)), {
     securityHeaders,
     hostnames: answeredHostnames(cfg),
     // Bench only (scripts/bench.ts): the same layer built from libraries, for comparison.

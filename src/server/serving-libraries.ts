@@ -5,12 +5,12 @@
  *
  * - `sirv`: files of the build through sirv (precompressed .br/.gz, ETag, Cache-Control as ours),
  *   on-demand answers through `compression`.
- * - `stock`: files through the adapter's own handler (send, from disk), on-demand answers through
- *   `compression`.
+ * - `stock`: files through the adapter's own standalone handler (send, from disk, then Astro;
+ *   adapterStandaloneHandler), on-demand answers through `compression`.
  * Both keep what is ours by nature: Host check, security headers, request id, island cache, the
  * `private, no-store` default for on-demand answers, and streams (text/event-stream) unbuffered.
  */
-import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, Server, ServerResponse } from 'node:http';
 import { constants } from 'node:zlib';
 import compression from 'compression';
 import sirv from 'sirv';
@@ -20,6 +20,40 @@ import { ON_DEMAND_CACHE_CONTROL, type SentResponse } from './response-compressi
 import { cacheControlFor, LEFT_TO_ASTRO } from './static-files.ts';
 
 export type LibraryVariant = 'sirv' | 'stock';
+
+/** What the build's server entry (dist/server/entry.mjs) exports, as @astrojs/node writes it. */
+export interface AstroEntry {
+  /** Astro's routes alone (the adapter's `middleware` mode, astro.config.mjs). */
+  handler: RequestListener;
+  /** Starts the adapter's standalone server (its file handler, then Astro) on PORT and HOST. */
+  startServer(): { server: { server: Server } };
+}
+
+/**
+ * The adapter's standalone handler, for `stock`: every request looked up on disk (send) and, when
+ * no file answers, rendered by Astro. The build is in middleware mode, whose entry exports only
+ * Astro's routes and `startServer`: that starts the standalone server, here on a spare loopback
+ * port, and its request listener is the handler. The server is left open (closing it closes
+ * Astro's logger, which the adapter ties to it) but unreferenced, so it holds nothing.
+ */
+export function adapterStandaloneHandler(entry: AstroEntry): RequestListener {
+  const names = ['PORT', 'HOST', 'ASTRO_NODE_LOGGING'] as const;
+  const saved = names.map((name) => process.env[name]);
+  Object.assign(process.env, { PORT: '0', HOST: '127.0.0.1', ASTRO_NODE_LOGGING: 'disabled' });
+  let server: Server;
+  try {
+    server = entry.startServer().server.server;
+  } finally {
+    names.forEach((name, i) => {
+      if (saved[i] === undefined) delete process.env[name];
+      else process.env[name] = saved[i];
+    });
+  }
+  server.unref();
+  const [listener] = server.listeners('request');
+  if (typeof listener !== 'function') throw new Error("The adapter's standalone server has no request handler");
+  return listener as RequestListener;
+}
 
 /** `compression` is typed for Express; it only uses the node:http request and response. */
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -94,7 +128,8 @@ export function createLibraryHandler(
   islands: IslandCache,
 ) {
   if (variant === 'stock') {
-    // The adapter's standalone handler (entry.handler) serves dist/client itself (send) before Astro.
+    // `astroHandler` is the adapter's standalone handler (adapterStandaloneHandler): it serves
+    // dist/client itself (send) before Astro.
     return (req: IncomingMessage, res: ServerResponse) => onDemand(astroHandler, islands, req, res);
   }
   const files = sirv(clientDir, {

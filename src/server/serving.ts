@@ -4,11 +4,17 @@
  * server-island answers from a short-lived copy (island-cache), everything else is rendered by
  * Astro with on-demand compression and cache defaults (response-compression). Every answer
  * carries the security headers.
+ *
+ * Astro's handler is the adapter's `middleware` mode: routes only. Its `standalone` handler would
+ * look every request up on disk first (send: a stat per on-demand request, ~7 % of the signed-in
+ * island's CPU) for files this layer already serves from memory. What else that handler did and
+ * Astro doesn't is here: a request target that doesn't decode gets 400. (Astro itself redirects
+ * /a/ to /a, renders the 404 page, and handles HEAD, the client address, aborts and body limits.)
  */
 import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerResponse } from 'node:http';
 import { hostRefusal, refuseHost } from './host-check.ts';
 import { createIslandCache } from './island-cache.ts';
-import { compressOnDemandResponse } from './response-compression.ts';
+import { compressOnDemandResponse, ON_DEMAND_CACHE_CONTROL } from './response-compression.ts';
 import { createLibraryHandler, type LibraryVariant } from './serving-libraries.ts';
 import { loadStaticFiles, serveStaticFile } from './static-files.ts';
 
@@ -27,6 +33,29 @@ export interface ServingOptions {
   variant?: 'own' | LibraryVariant;
 }
 
+/**
+ * Answers 400 to a target that isn't valid percent-encoding (`/%zz`), as the adapter's standalone
+ * handler did before Astro saw it; returns false for every other request.
+ */
+function refuseUndecodable(req: IncomingMessage, res: ServerResponse, headers: OutgoingHttpHeaders): boolean {
+  // Nearly every target has no escape at all: skip the decoding for those.
+  if (!req.url?.includes('%')) return false;
+  try {
+    decodeURI(req.url);
+    return false;
+  } catch {
+    res.writeHead(400, {
+      ...headers,
+      // Answered before the body (if any) arrived: the connection ends with this answer (as in static-files).
+      ...(req.complete ? {} : { Connection: 'close' }),
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Cache-Control': ON_DEMAND_CACHE_CONTROL,
+    });
+    res.end('Bad request.');
+    return true;
+  }
+}
+
 /** Wraps Astro's request handler; reads the client build in `clientDir` once, now. */
 export function createServingLayer(
   astroHandler: RequestListener,
@@ -41,6 +70,7 @@ export function createServingLayer(
       const refusal = hostRefusal(req, hostnames);
       if (refusal) return refuseHost(req, res, refusal, { ...securityHeaders, ...headers });
       if (islands.serve(req, res, headers)) return;
+      if (refuseUndecodable(req, res, { ...securityHeaders, ...headers })) return;
       for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
       for (const [name, value] of Object.entries(headers)) if (value !== undefined) res.setHeader(name, value);
       handle(req, res);
@@ -52,8 +82,9 @@ export function createServingLayer(
     if (refusal) return refuseHost(req, res, refusal, { ...securityHeaders, ...headers });
     if (serveStaticFile(files, req, res, headers)) return;
     if (islands.serve(req, res, headers)) return;
+    if (refuseUndecodable(req, res, { ...securityHeaders, ...headers })) return;
     // Defaults for whatever Astro answers with: its routes (headers given to writeHead win, so a
-    // route's own policy stays), its static file handler, its 404s and redirects.
+    // route's own policy stays), its 404s and redirects.
     for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
     for (const [name, value] of Object.entries(headers)) if (value !== undefined) res.setHeader(name, value);
     compressOnDemandResponse(req, res, islands.recorder(req));

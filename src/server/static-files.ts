@@ -36,6 +36,8 @@ export interface StaticFile {
   notModifiedHeaders: OutgoingHttpHeaders;
   /** The encodings this file has a precompressed variant in. */
   encodings: Encoding[];
+  /** For a method other than GET and HEAD: 405 (one object shared by every file). */
+  notAllowedHeaders: OutgoingHttpHeaders;
 }
 
 /** Files Astro must answer itself: its error pages carry their status (404/500), not 200. */
@@ -64,7 +66,12 @@ function readOptional(file: string): Buffer | undefined {
   }
 }
 
-function loadFile(urlPath: string, file: string, securityHeaders: Record<string, string>): StaticFile {
+function loadFile(
+  urlPath: string,
+  file: string,
+  securityHeaders: Record<string, string>,
+  notAllowedHeaders: OutgoingHttpHeaders,
+): StaticFile {
   const body = readFileSync(file);
   const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
   const modified = statSync(file).mtime;
@@ -97,6 +104,7 @@ function loadFile(urlPath: string, file: string, securityHeaders: Record<string,
     ...(gz ? { gzip: variant(gz, 'gzip') } : {}),
     notModifiedHeaders: common,
     encodings: [...(br ? (['br'] as const) : []), ...(gz ? (['gzip'] as const) : [])],
+    notAllowedHeaders,
   };
 }
 
@@ -109,9 +117,15 @@ export function loadStaticFiles(
   securityHeaders: Record<string, string> = SECURITY_HEADERS,
 ): Map<string, StaticFile> {
   const files = new Map<string, StaticFile>();
+  const notAllowedHeaders: OutgoingHttpHeaders = {
+    ...securityHeaders,
+    Allow: 'GET, HEAD',
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Cache-Control': 'private, no-store',
+  };
   for (const [urlPath, file] of filesUnder(clientDir)) {
     if (LEFT_TO_ASTRO.has(urlPath)) continue;
-    const loaded = loadFile(urlPath, file, securityHeaders);
+    const loaded = loadFile(urlPath, file, securityHeaders, notAllowedHeaders);
     files.set(urlPath, loaded);
     if (urlPath.endsWith('/index.html')) {
       const dirPath = urlPath.slice(0, -'index.html'.length);
@@ -151,8 +165,9 @@ function requestPath(url: string | undefined): string | undefined {
 }
 
 /**
- * Answers GET/HEAD for a file of the build; returns false (touching nothing) for anything else,
- * so the caller passes the request on to Astro. `extraHeaders` (the request id) are sent along.
+ * Answers GET/HEAD for a file of the build, and 405 to any other method on one (a file takes no
+ * form or API call); returns false (touching nothing) for every other address, so the caller
+ * passes the request on to Astro. `extraHeaders` (the request id) are sent along.
  */
 export function serveStaticFile(
   files: Map<string, StaticFile>,
@@ -160,10 +175,20 @@ export function serveStaticFile(
   res: ServerResponse,
   extraHeaders: OutgoingHttpHeaders = {},
 ): boolean {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   const urlPath = requestPath(req.url);
   const file = urlPath === undefined ? undefined : files.get(urlPath);
   if (!file) return false;
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    // Answered before the body (if any) arrived: Node would drop a chunked one's connection under
+    // the client's next request, so the answer says the connection ends here.
+    res.writeHead(405, {
+      ...file.notAllowedHeaders,
+      ...extraHeaders,
+      ...(req.complete ? {} : { Connection: 'close' }),
+    });
+    res.end('Method not allowed.');
+    return true;
+  }
 
   // All headers in one writeHead, none set before: Node then skips its per-header setHeader path.
   if (isNotModified(req, file)) {

@@ -2,11 +2,13 @@
  * Compression and caching headers of the production build (local mode): prerendered pages and
  * hashed assets from the in-memory static layer, on-demand answers from Astro.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { cpSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppServer, type AppServer } from '../support/app-server.ts';
 import { rawRequest } from '#scripts/support/raw-http.ts';
+import { ROOT } from '#scripts/support/child-process.ts';
 
 const CLIENT_DIR = path.resolve(import.meta.dirname, '../../dist/client');
 /** The largest built asset with this extension (small ones are below precompress's threshold). */
@@ -204,5 +206,62 @@ describe('on-demand compression', () => {
   it('answers a page Astro renders as not found with 404, not with a cached 200', async () => {
     const response = await rawRequest(`${server.url}/no-such-page`, { 'accept-encoding': 'br' });
     expect(response.status).toBe(404);
+  });
+});
+
+describe('what Astro answers, with no file lookup on disk per request', () => {
+  it.each([
+    ['a bad escape in the path', '/%zz'],
+    ['a truncated UTF-8 escape', '/%E0%A4%A'],
+    ['a bad escape in the query of an on-demand page', '/signin?x=%zz'],
+  ])('refuses a request target with %s: 400, as the adapter did', async (_label, target) => {
+    const response = await rawRequest(`${server.url}${target}`);
+    expect(response.status).toBe(400);
+    expect(response.headers['cache-control']).toBe('private, no-store');
+    expect(response.headers['x-frame-options'] ?? response.headers['content-security-policy']).toBeDefined();
+  });
+
+  it.each([
+    ['POST', '/about'],
+    ['PATCH', '/'],
+    ['DELETE', '/robots.txt'],
+  ])(
+    'answers %s on a file of the build with 405 (Allow: GET, HEAD), not with the file or a 404',
+    async (method, target) => {
+      const response = await rawRequest(`${server.url}${target}`, { 'content-type': 'text/plain' }, method, 'x');
+      expect(response.status).toBe(405);
+      expect(response.headers.allow).toBe('GET, HEAD');
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['x-request-id']).toBeTruthy();
+      expect(response.text()).toBe('Method not allowed.');
+    },
+  );
+
+  it("answers the 404 page's own address with its status, not with the file as a 200", async () => {
+    const response = await rawRequest(`${server.url}/404.html`);
+    expect(response.status).toBe(404);
+    expect(response.headers['cache-control']).toBe('private, no-store');
+  });
+
+  it('redirects a trailing slash on an on-demand route to the address without it', async () => {
+    const response = await rawRequest(`${server.url}/todos/?x=1`);
+    expect(response.status).toBe(301);
+    expect(response.headers.location).toBe('/todos?x=1');
+  });
+
+  it('serves only the files the build had at startup (read into memory once, never looked up again)', async () => {
+    const distDir = path.join(ROOT, '.data', `test-dist-${randomBytes(4).toString('hex')}`);
+    cpSync(path.resolve(CLIENT_DIR, '..'), distDir, { recursive: true });
+    const copy = await startAppServer({ env: { DIST_DIR: distDir } });
+    try {
+      writeFileSync(path.join(distDir, 'client', 'late.txt'), 'written after startup\n');
+      expect((await rawRequest(`${copy.url}/robots.txt`)).status).toBe(200);
+      const late = await rawRequest(`${copy.url}/late.txt`);
+      expect(late.status).toBe(404);
+      expect(late.text()).not.toContain('written after startup');
+    } finally {
+      await copy.stop();
+      rmSync(distDir, { recursive: true, force: true });
+    }
   });
 });
