@@ -93,10 +93,6 @@ export default defineConfig({
     precompress(),
   ],
   server: { port: 4321 },
-  // Stylesheets stay files, never inlined: on a page rendered per request Astro hashes every
-  // inline <style> into the page's policy with WebCrypto on every request (4 % of /todos' CPU
-  // for one 2.5 KB block); as files they are hashed by nobody and cached across pages.
-  build: { inlineStylesheets: 'never' },
   // Starlight turns on prefetching of every link unless told otherwise: that would add a script
   // to every page of the site, which ships none but the island loader.
   prefetch: false,
