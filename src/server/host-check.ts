@@ -41,6 +41,9 @@ export function refuseHost(
     'Content-Type': isApi ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
     'Cache-Control': 'no-store',
+    // Refused before a request body arrived: close, or Node would read the rest of that body as
+    // the next request on the connection and drop it (as static-files.ts does for its 405).
+    ...(req.complete ? {} : { Connection: 'close' }),
   });
   res.end(req.method === 'HEAD' ? undefined : body);
 }

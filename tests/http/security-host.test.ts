@@ -136,6 +136,36 @@ describe('Host check (DNS rebinding), local mode', () => {
     }
   });
 
+  it('closes the connection when it refuses a chunked body it has not read (no next request is lost)', async () => {
+    // The answer goes out before the body has arrived: without `Connection: close`, Node would
+    // read the rest of that body as the next request's start and drop what follows on the socket.
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(app.server.port, '127.0.0.1');
+      let data = '';
+      socket.on('data', (chunk: Buffer) => {
+        data += chunk.toString('latin1');
+        if (data.includes('\r\n\r\n') && !data.includes('GET /readyz')) {
+          // The refusal arrived: finish the body and ask again on the same connection.
+          socket.write('3\r\nabc\r\n0\r\n\r\n');
+          socket.write(`GET /readyz HTTP/1.1\r\nHost: 127.0.0.1:${app.server.port}\r\n\r\n`);
+          data += 'GET /readyz';
+        }
+      });
+      socket.on('close', () => resolve(data));
+      socket.on('error', reject);
+      setTimeout(() => {
+        socket.destroy();
+        resolve(`${data}\n(timed out with the connection open)`);
+      }, 3000);
+      socket.write('POST /api/todos HTTP/1.1\r\nHost: evil.example\r\nTransfer-Encoding: chunked\r\n\r\n');
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 421 /);
+    // Either the server said it closes (and did), or it answered the second request too.
+    const closes = /\r\nconnection: close\r\n/i.test(raw.slice(0, raw.indexOf('\r\n\r\n') + 2));
+    expect(closes || /HTTP\/1\.1 200 /.test(raw.slice(raw.indexOf('GET /readyz'))), raw).toBe(true);
+    expect(raw).not.toContain('timed out');
+  });
+
   it('compares host names, not ports', async () => {
     expect((await rawRequest(`${app.server.url}/`, { host: 'localhost:9999' })).status).toBe(200);
     expect((await rawRequest(`${app.server.url}/signin`, { host: '127.0.0.1' })).status).toBe(200);
