@@ -19,7 +19,7 @@ import { log } from '#lib/log/log.server.ts';
 import { sendMail } from '#lib/mail/index.server.ts';
 import { emailChangedNotice, emailChangeMessage } from '#lib/mail/account-messages.ts';
 import { param, type MeColumns, type SessionOwner } from '#lib/auth/session-owner.server.ts';
-import { rateLimitKey } from '#lib/sign-in/rate-limit.server.ts';
+import { COUNT_HIT, rateLimitKey, RETRY_AFTER } from '#lib/sign-in/rate-limit.server.ts';
 import { signInEmailLimits } from '#lib/sign-in/sign-in.server.ts';
 
 /** The confirmation page (GET shows a button, POST spends the link). */
@@ -68,11 +68,8 @@ export async function requestEmailChangeAs(
        INSERT INTO rate_limits AS r (key, window_start, count, expires)
        SELECT limits.key, now(), 1, now() + make_interval(secs => limits.secs)
          FROM me, limits WHERE me.session_email <> ${p(7)}::text
-       ON CONFLICT (key) DO UPDATE SET
-         window_start = CASE WHEN r.expires <= now() THEN now() ELSE r.window_start END,
-         count = CASE WHEN r.expires <= now() THEN 1 ELSE r.count + 1 END,
-         expires = CASE WHEN r.expires <= now() THEN EXCLUDED.expires ELSE r.expires END
-       RETURNING r.key, r.count, GREATEST(1, ceil(extract(epoch FROM r.expires - now())))::int AS retry_after
+       ${COUNT_HIT}
+       RETURNING r.key, r.count, ${RETRY_AFTER}
      ),
      refused AS (SELECT hits.retry_after FROM hits JOIN limits USING (key) WHERE hits.count > limits.lim),
      allowed AS (SELECT EXISTS (SELECT 1 FROM hits) AND NOT EXISTS (SELECT 1 FROM refused) AS ok),

@@ -59,6 +59,13 @@ const LIVE_SESSION = `expired AS (
       FROM sessions WHERE "sessionToken" = $1 AND expires >= $2::timestamptz
   )`;
 
+/** `me`: the live session's user, with what became of the session row (`session*` columns as SQL). */
+const meCte = (sessionColumns: string) => `me AS (
+    SELECT u.id AS session_user_id, u.email AS session_email, u.name AS session_name,
+           ${sessionColumns}
+      FROM live JOIN users u ON u.id = live.user_id
+  )`;
+
 const SESSION_CTE = `${LIVE_SESSION},
   touched AS (
     UPDATE sessions s
@@ -68,13 +75,9 @@ const SESSION_CTE = `${LIVE_SESSION},
      WHERE s."sessionToken" = $1 AND (live.due OR s.last_used_at < now() - interval '5 minutes')
     RETURNING s.expires, s.last_used_at
   ),
-  me AS (
-    SELECT u.id AS session_user_id, u.email AS session_email, u.name AS session_name,
-           COALESCE((SELECT expires FROM touched), live.expires) AS session_expires,
+  ${meCte(`COALESCE((SELECT expires FROM touched), live.expires) AS session_expires,
            live.due AS session_extended,
-           (SELECT last_used_at FROM touched) AS session_touched_at
-      FROM live JOIN users u ON u.id = live.user_id
-  )`;
+           (SELECT last_used_at FROM touched) AS session_touched_at`)}`;
 
 /**
  * `me` without `touched`, for a statement that deletes the session's own row (sign out
@@ -82,11 +85,7 @@ const SESSION_CTE = `${LIVE_SESSION},
  * happen), and a session that ends needs no extension. Expired rows still go.
  */
 const ENDING_SESSION_CTE = `${LIVE_SESSION},
-  me AS (
-    SELECT u.id AS session_user_id, u.email AS session_email, u.name AS session_name,
-           live.expires AS session_expires, false AS session_extended, NULL::timestamptz AS session_touched_at
-      FROM live JOIN users u ON u.id = live.user_id
-  )`;
+  ${meCte('live.expires AS session_expires, false AS session_extended, NULL::timestamptz AS session_touched_at')}`;
 
 /** Auth.js issues UUIDs; a cookie value outside printable ASCII or over 255 characters is nobody's session. */
 const PLAUSIBLE_TOKEN = /^[\x21-\x7e]{1,255}$/;

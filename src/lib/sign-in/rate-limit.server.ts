@@ -27,16 +27,26 @@ export interface RateLimitHit {
 /** The stored key of a hit's window. */
 export const rateLimitKey = ({ rule, subject }: RateLimitHit): string => `${rule.name}:${subject}`;
 
+/**
+ * What a hit does to a key's stored window (`INSERT INTO rate_limits AS r … ` followed by this):
+ * a fresh window (count 1, the inserted expiry) once the old one has run out, else one more hit.
+ * The statements that count hits share it, so every limit keeps the same fixed-window rule.
+ */
+export const COUNT_HIT = `ON CONFLICT (key) DO UPDATE SET
+       window_start = CASE WHEN r.expires <= now() THEN now() ELSE r.window_start END,
+       count = CASE WHEN r.expires <= now() THEN 1 ELSE r.count + 1 END,
+       expires = CASE WHEN r.expires <= now() THEN EXCLUDED.expires ELSE r.expires END`;
+
+/** Seconds until a counted window resets (for Retry-After), as a RETURNING column of COUNT_HIT's statement. */
+export const RETRY_AFTER = 'GREATEST(1, ceil(extract(epoch FROM r.expires - now())))::int AS retry_after';
+
 /** Counts one hit for `subject` under `rule`. */
 async function hitRateLimit(database: Queryable, rule: RateLimitRule, subject: string): Promise<RateLimitResult> {
   const { rows } = await database.query<{ count: number; retry_after: number }>(
     `INSERT INTO rate_limits AS r (key, window_start, count, expires)
      VALUES ($1, now(), 1, now() + make_interval(secs => $2))
-     ON CONFLICT (key) DO UPDATE SET
-       window_start = CASE WHEN r.expires <= now() THEN now() ELSE r.window_start END,
-       count = CASE WHEN r.expires <= now() THEN 1 ELSE r.count + 1 END,
-       expires = CASE WHEN r.expires <= now() THEN now() + make_interval(secs => $2) ELSE r.expires END
-     RETURNING count, GREATEST(1, ceil(extract(epoch FROM r.expires - now())))::int AS retry_after`,
+     ${COUNT_HIT}
+     RETURNING count, ${RETRY_AFTER}`,
     [rateLimitKey({ rule, subject }), rule.windowSeconds],
   );
   const row = rows[0]!;
