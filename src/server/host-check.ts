@@ -5,6 +5,7 @@
  * may sit behind a proxy on another port. Runs in front of everything but the health probes.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { closeIfBodyUnread } from './early-answer.ts';
 import type { AppConfig } from '#lib/config/config.server.ts';
 import { hostnameOf } from '#lib/http/host-name.ts';
 import { LOOPBACK_HOSTNAMES } from '#lib/http/loopback.ts';
@@ -41,9 +42,7 @@ export function refuseHost(
     'Content-Type': isApi ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
     'Cache-Control': 'no-store',
-    // Refused before a request body arrived: close, or Node would read the rest of that body as
-    // the next request on the connection and drop it (as static-files.ts does for its 405).
-    ...(req.complete ? {} : { Connection: 'close' }),
+    ...closeIfBodyUnread(req),
   });
   res.end(req.method === 'HEAD' ? undefined : body);
 }

@@ -12,6 +12,7 @@
  * /a/ to /a, renders the 404 page, and handles HEAD, the client address, aborts and body limits.)
  */
 import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerResponse } from 'node:http';
+import { closeIfBodyUnread } from './early-answer.ts';
 import { hostRefusal, refuseHost } from './host-check.ts';
 import { createIslandCache } from './island-cache.ts';
 import { compressOnDemandResponse, ON_DEMAND_CACHE_CONTROL } from './response-compression.ts';
@@ -46,8 +47,7 @@ function refuseUndecodable(req: IncomingMessage, res: ServerResponse, headers: O
   } catch {
     res.writeHead(400, {
       ...headers,
-      // Answered before the body (if any) arrived: the connection ends with this answer (as in static-files).
-      ...(req.complete ? {} : { Connection: 'close' }),
+      ...closeIfBodyUnread(req),
       'Content-Type': 'text/plain; charset=utf-8',
       'Cache-Control': ON_DEMAND_CACHE_CONTROL,
     });

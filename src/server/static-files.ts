@@ -13,6 +13,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { contentTypeFor, negotiateEncoding, type Encoding } from './content-encoding.ts';
+import { closeIfBodyUnread } from './early-answer.ts';
 import { SECURITY_HEADERS } from '#lib/http/security-headers.ts';
 
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -179,12 +180,10 @@ export function serveStaticFile(
   const file = urlPath === undefined ? undefined : files.get(urlPath);
   if (!file) return false;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    // Answered before the body (if any) arrived: Node would drop a chunked one's connection under
-    // the client's next request, so the answer says the connection ends here.
     res.writeHead(405, {
       ...file.notAllowedHeaders,
       ...extraHeaders,
-      ...(req.complete ? {} : { Connection: 'close' }),
+      ...closeIfBodyUnread(req),
     });
     res.end('Method not allowed.');
     return true;
