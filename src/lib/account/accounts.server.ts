@@ -2,10 +2,17 @@
  * What a signed-in person can do to their own account: see and end their sessions, and delete
  * everything we hold about them. Every statement is scoped to the user.
  */
-import type { Database, Queryable } from '#lib/db/index.server.ts';
+import type { Queryable } from '#lib/db/index.server.ts';
 import { hashSessionToken } from '#lib/auth/session-token.server.ts';
 import { param, type MeColumns, type SessionOwner } from '#lib/auth/session-owner.server.ts';
 import { describeDevice } from './devices.server.ts';
+
+/**
+ * CTEs for after `gone` (the deleted user's `email`): the address's pending sign-in links and
+ * codes, which name the address, not the user, so no cascade reaches them.
+ */
+const SIGN_IN_STATE_OF_GONE = `links AS (DELETE FROM verification_token WHERE identifier IN (SELECT email FROM gone)),
+     codes AS (DELETE FROM sign_in_codes WHERE identifier IN (SELECT email FROM gone))`;
 
 export interface ActiveSession {
   id: number;
@@ -137,8 +144,7 @@ export async function deleteAccountAs(
        DELETE FROM users u USING me WHERE u.id = me.session_user_id AND u.email = ${param(owner, 1)}::text
        RETURNING u.email
      ),
-     links AS (DELETE FROM verification_token WHERE identifier IN (SELECT email FROM gone)),
-     codes AS (DELETE FROM sign_in_codes WHERE identifier IN (SELECT email FROM gone))
+     ${SIGN_IN_STATE_OF_GONE}
      SELECT me.*, EXISTS (SELECT 1 FROM gone) AS deleted FROM me`,
     [...owner.params, confirm],
   );
@@ -162,15 +168,14 @@ export async function endAllSessions(database: Queryable, userId: number): Promi
 }
 
 /**
- * Deletes the user and everything about them in one transaction: sessions, linked accounts and
+ * Deletes the user and everything about them in one statement: sessions, linked accounts and
  * todos go by ON DELETE CASCADE; pending sign-in links and codes for the address go explicitly.
  */
-export async function deleteAccount(database: Database, userId: number): Promise<void> {
-  await database.transaction(async (tx) => {
-    const { rows } = await tx.query<{ email: string }>('DELETE FROM users WHERE id = $1 RETURNING email', [userId]);
-    const email = rows[0]?.email;
-    if (!email) return;
-    await tx.query('DELETE FROM verification_token WHERE identifier = $1', [email]);
-    await tx.query('DELETE FROM sign_in_codes WHERE identifier = $1', [email]);
-  });
+export async function deleteAccount(database: Queryable, userId: number): Promise<void> {
+  await database.query(
+    `WITH gone AS (DELETE FROM users WHERE id = $1 RETURNING email),
+     ${SIGN_IN_STATE_OF_GONE}
+     SELECT 1`,
+    [userId],
+  );
 }
