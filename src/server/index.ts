@@ -119,6 +119,7 @@ async function main() {
   const serve = createServingLayer(astroHandler, fileURLToPath(new URL('client/', distDir)), {
     securityHeaders,
     hostnames: answeredHostnames(cfg),
+    renderConcurrency: cfg.renderConcurrency,
     // Bench only (scripts/bench.ts): the same layer built from libraries, for comparison.
     ...(cfg.serving === 'own' ? {} : { variant: cfg.serving }),
   });

@@ -69,14 +69,24 @@ export interface SentResponse {
   body: Buffer;
 }
 
+export interface OnDemandHooks {
+  /** Sees the response exactly as it goes out (the island cache keeps a copy). */
+  onSend?: (sent: SentResponse) => void;
+  /**
+   * Called once the route has written its whole answer (before compression), or has started a
+   * stream: its work on the main thread is over (render-admission frees its slot).
+   */
+  onWritten?: () => void;
+}
+
 /**
  * Prepares `res` so whatever is written to it next is sent with the on-demand cache default and,
- * when it pays, compressed. Call before handing the request to Astro; `onSend` sees the result.
+ * when it pays, compressed. Call before handing the request to Astro.
  */
 export function compressOnDemandResponse(
   req: IncomingMessage,
   res: ServerResponse,
-  onSend?: (sent: SentResponse) => void,
+  { onSend, onWritten }: OnDemandHooks = {},
 ): void {
   const originalWriteHead = res.writeHead.bind(res) as (status: number) => ServerResponse;
   const originalWrite = res.write;
@@ -90,6 +100,7 @@ export function compressOnDemandResponse(
   function choosePassThrough(status: number): boolean {
     if (!isStream(String(res.getHeader('Content-Type') ?? ''))) return false;
     passThrough = true;
+    onWritten?.();
     if (!res.hasHeader('Cache-Control')) res.setHeader('Cache-Control', ON_DEMAND_CACHE_CONTROL);
     res.write = originalWrite;
     res.end = originalEnd as ServerResponse['end'];
@@ -131,6 +142,7 @@ export function compressOnDemandResponse(
     const encoding = typeof encodingOrCallback === 'string' ? (encodingOrCallback as BufferEncoding) : undefined;
     if (chunk !== undefined && chunk !== null) chunks.push(toBuffer(chunk, encoding));
     const cb = (typeof encodingOrCallback === 'function' ? encodingOrCallback : callback) as (() => void) | undefined;
+    onWritten?.();
     void finish(cb);
     return res;
   } as ServerResponse['end'];

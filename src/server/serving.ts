@@ -2,8 +2,8 @@
  * The HTTP layer in front of Astro: requests for a host name the site doesn't answer to are
  * refused (host-check), files of the build come straight from memory (static-serving), anonymous
  * server-island answers from a short-lived copy (island-cache), everything else is rendered by
- * Astro with on-demand compression and cache defaults (response-compression). Every answer
- * carries the security headers.
+ * Astro with on-demand compression and cache defaults (response-compression), a few at a time
+ * (render-admission). Every answer carries the security headers.
  *
  * Astro's handler is the adapter's `middleware` mode: routes only. Its `standalone` handler would
  * look every request up on disk first (send: a stat per on-demand request, ~7 % of the signed-in
@@ -18,6 +18,7 @@ import { createIslandCache } from './island-cache.ts';
 import { compressOnDemandResponse, ON_DEMAND_CACHE_CONTROL } from './response-compression.ts';
 import { createLibraryHandler, type LibraryVariant } from './serving-libraries.ts';
 import { loadStaticFiles, serveStaticFile } from './static-files.ts';
+import { createRenderAdmission } from './render-admission.ts';
 
 /** Serves one request; `headers` (e.g. the request id) go on whatever answers it. */
 export type ServingLayer = (req: IncomingMessage, res: ServerResponse, headers: OutgoingHttpHeaders) => void;
@@ -27,6 +28,11 @@ export interface ServingOptions {
   securityHeaders: Record<string, string>;
   /** Host names answered (host-check answeredHostnames); any other Host gets 421. */
   hostnames: Set<string>;
+  /**
+   * How many requests Astro renders at once; the rest wait in arrival order (render-admission).
+   * The library variants (bench only) let every request in, as those libraries would.
+   */
+  renderConcurrency: number;
   /**
    * `own` (production): the modules here. `sirv` / `stock`: the same duties done by maintained
    * libraries (serving-libraries.ts), selected by SERVING for `npm run bench` only.
@@ -62,7 +68,7 @@ export function createServingLayer(
   clientDir: string,
   options: ServingOptions,
 ): ServingLayer {
-  const { securityHeaders, hostnames, variant = 'own' } = options;
+  const { securityHeaders, hostnames, renderConcurrency, variant = 'own' } = options;
   const islands = createIslandCache();
   if (variant !== 'own') {
     const handle = createLibraryHandler(variant, astroHandler, clientDir, islands);
@@ -77,6 +83,7 @@ export function createServingLayer(
     };
   }
   const files = loadStaticFiles(clientDir, securityHeaders);
+  const admit = createRenderAdmission(renderConcurrency);
   return (req, res, headers) => {
     const refusal = hostRefusal(req, hostnames);
     if (refusal) return refuseHost(req, res, refusal, { ...securityHeaders, ...headers });
@@ -87,7 +94,9 @@ export function createServingLayer(
     // route's own policy stays), its 404s and redirects.
     for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
     for (const [name, value] of Object.entries(headers)) if (value !== undefined) res.setHeader(name, value);
-    compressOnDemandResponse(req, res, islands.recorder(req));
-    astroHandler(req, res);
+    admit(req, res, (done) => {
+      compressOnDemandResponse(req, res, { onSend: islands.recorder(req), onWritten: done });
+      astroHandler(req, res);
+    });
   };
 }

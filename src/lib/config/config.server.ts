@@ -94,6 +94,11 @@ export interface AppConfig extends DatabaseConfig {
    * (SHUTDOWN_GRACE_MS, default 10000; keep it below the orchestrator's kill timeout, e.g. Kubernetes' 30 s).
    */
   shutdownGraceMs: number;
+  /**
+   * How many requests Astro renders at once (RENDER_CONCURRENCY, default 4); the rest wait their
+   * turn in arrival order (src/server/render-admission.ts).
+   */
+  renderConcurrency: number;
   /** The build to serve (DIST_DIR, absolute), or undefined for dist/ beside src/. */
   distDir: string | undefined;
   /** Bench only: which serving layer runs (our own unless SERVING says otherwise). */
@@ -217,6 +222,7 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): A
     port: e.PORT,
     mailbox: mode === 'local' && !onNetwork,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    renderConcurrency: e.RENDER_CONCURRENCY,
     distDir: e.DIST_DIR ? path.resolve(e.DIST_DIR) : undefined,
     serving: e.SERVING,
     live: {

@@ -158,6 +158,7 @@ export const serverVariables = {
   ).transform((name) => name?.toLowerCase()),
   CLIENT_IP_HOPS: wholeNumber({ fallback: 1, min: 1, max: 10, unit: 'proxies' }),
   SHUTDOWN_GRACE_MS: wholeNumber({ fallback: 10_000, min: 0, max: 10 * 60_000, unit: 'milliseconds' }),
+  RENDER_CONCURRENCY: wholeNumber({ fallback: 4, min: 1, max: 1000, unit: 'requests' }),
   DIST_DIR: text,
   LOG_LEVEL: oneOf(LOG_LEVELS, 'info', 'which log lines to write'),
   /**
