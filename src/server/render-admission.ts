@@ -12,6 +12,11 @@
  * A slot is held from the start of the render until the route has written its answer (`done`,
  * before compression, which runs off the main thread) or the connection closed, whichever comes
  * first. A request whose client went away while it waited is dropped without rendering.
+ *
+ * Requests that carry a body (form posts, API writes: small answers, no page render) go in at
+ * once, without a slot: Astro reads the body as it arrives, and a client trickling an upload
+ * would otherwise hold a slot for as long as the server's request timeout, and a few of them
+ * every page render.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -30,6 +35,7 @@ export function createRenderAdmission(limit: number): RenderAdmission {
   };
 
   return (req, res, render) => {
+    if (carriesBody(req)) return render(() => {});
     const start = () => {
       if (res.closed || req.destroyed) return;
       rendering++;
@@ -46,4 +52,9 @@ export function createRenderAdmission(limit: number): RenderAdmission {
     if (rendering < limit) start();
     else waiting.push(start);
   };
+}
+
+function carriesBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
 }

@@ -130,6 +130,26 @@ describe('render admission', () => {
     expect(await next).toBe('answer for /next');
   });
 
+  it('lets a request that is still sending its body in without a slot, so it holds back no render', async () => {
+    const { url, renders } = await serve(1);
+    const upload = http.request(`${url}/upload`, {
+      method: 'POST',
+      agent: false,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': '1000' },
+    });
+    upload.on('error', () => {});
+    upload.write('text=slow');
+    await until(() => renders.started.length === 1);
+    try {
+      const page = get(url, '/page');
+      await until(() => renders.started.length === 2);
+      renders.answer('/page');
+      expect(await page).toBe('answer for /page');
+    } finally {
+      upload.destroy();
+    }
+  });
+
   it(
     'gives the slot back once an event stream has started, though the stream stays open',
     { timeout: 5000 },
