@@ -26,9 +26,21 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  */
 export type RenderAdmission = (req: IncomingMessage, res: ServerResponse, render: (done: () => void) => void) => void;
 
-export function createRenderAdmission(limit: number): RenderAdmission {
+/** How many requests may wait per slot before new ones are refused (`tooBusy`). */
+export const WAITING_PER_SLOT = 64;
+
+/**
+ * `tooBusy` answers a request that finds `limit × WAITING_PER_SLOT` others already waiting (about
+ * a second of renders queued for a list page): a quick 503 the client can retry, or a load
+ * balancer send elsewhere, beats a wait that grows without bound.
+ */
+export function createRenderAdmission(
+  limit: number,
+  tooBusy: (req: IncomingMessage, res: ServerResponse) => void,
+): RenderAdmission {
   let rendering = 0;
   const waiting: Array<() => void> = [];
+  const maxWaiting = limit * WAITING_PER_SLOT;
 
   const startNext = () => {
     while (rendering < limit && waiting.length > 0) waiting.shift()!();
@@ -50,7 +62,8 @@ export function createRenderAdmission(limit: number): RenderAdmission {
       render(done);
     };
     if (rendering < limit) start();
-    else waiting.push(start);
+    else if (waiting.length < maxWaiting) waiting.push(start);
+    else tooBusy(req, res);
   };
 }
 

@@ -19,6 +19,13 @@ import { compressOnDemandResponse, ON_DEMAND_CACHE_CONTROL } from './response-co
 import { createLibraryHandler, type LibraryVariant } from './serving-libraries.ts';
 import { loadStaticFiles, serveStaticFile } from './static-files.ts';
 import { createRenderAdmission } from './render-admission.ts';
+import {
+  OVERLOADED,
+  unavailableHeaders,
+  unavailableJsonBody,
+  unavailablePageBody,
+  wantsJson,
+} from '#lib/http/unavailable.server.ts';
 
 /** Serves one request; `headers` (e.g. the request id) go on whatever answers it. */
 export type ServingLayer = (req: IncomingMessage, res: ServerResponse, headers: OutgoingHttpHeaders) => void;
@@ -62,6 +69,18 @@ function refuseUndecodable(req: IncomingMessage, res: ServerResponse, headers: O
   }
 }
 
+/** 503 with Retry-After for a request that found too many others waiting: JSON for the API, else a page. */
+function refuseOverloaded(req: IncomingMessage, res: ServerResponse) {
+  const json = wantsJson(req.url ?? '/');
+  const body = json ? unavailableJsonBody(OVERLOADED) : unavailablePageBody(OVERLOADED);
+  // The security headers and the request id are on `res` already (set before admission).
+  res.writeHead(503, {
+    ...unavailableHeaders(OVERLOADED, json ? 'json' : 'html'),
+    'Content-Length': Buffer.byteLength(body),
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
 /** Wraps Astro's request handler; reads the client build in `clientDir` once, now. */
 export function createServingLayer(
   astroHandler: RequestListener,
@@ -83,7 +102,7 @@ export function createServingLayer(
     };
   }
   const files = loadStaticFiles(clientDir, securityHeaders);
-  const admit = createRenderAdmission(renderConcurrency);
+  const admit = createRenderAdmission(renderConcurrency, refuseOverloaded);
   return (req, res, headers) => {
     const refusal = hostRefusal(req, hostnames);
     if (refusal) return refuseHost(req, res, refusal, { ...securityHeaders, ...headers });

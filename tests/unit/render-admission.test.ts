@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { WAITING_PER_SLOT } from '#server/render-admission.ts';
 import { createServingLayer } from '#server/serving.ts';
 
 const clientDir = mkdtempSync(path.join(os.tmpdir(), 'render-admission-'));
@@ -128,6 +129,34 @@ describe('render admission', () => {
     await until(() => renders.started.length === 2);
     renders.answer('/next');
     expect(await next).toBe('answer for /next');
+  });
+
+  it('answers 503 with Retry-After once too many requests wait: JSON under /api, a page elsewhere', async () => {
+    const { url, renders } = await serve(1);
+    void get(url, '/rendering');
+    await until(() => renders.started.length === 1);
+    const queued = Array.from({ length: WAITING_PER_SLOT }, (_, i) => get(url, `/waiting-${i}`));
+    // Every waiting request has arrived once one more gets the refusal below.
+    await settle();
+
+    const api = await fetch(`${url}/api/todos`);
+    expect(api.status).toBe(503);
+    expect(api.headers.get('retry-after')).toBe('2');
+    expect(api.headers.get('cache-control')).toBe('no-store');
+    expect(await api.json()).toEqual({ error: { code: 'overloaded', message: expect.stringMatching(/too busy/) } });
+    const page = await fetch(`${url}/todos`);
+    expect(page.status).toBe(503);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await page.text()).toContain('Back in a moment');
+
+    // The refused ones took no place in the queue: the waiting ones are all still served, in order.
+    renders.answer('/rendering');
+    for (let i = 0; i < WAITING_PER_SLOT; i++) {
+      await until(() => renders.started.length === i + 2);
+      renders.answer(`/waiting-${i}`);
+    }
+    expect(await Promise.all(queued)).toHaveLength(WAITING_PER_SLOT);
+    expect(renders.started).not.toContain('/api/todos');
   });
 
   it('lets a request that is still sending its body in without a slot, so it holds back no render', async () => {
