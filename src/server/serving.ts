@@ -19,13 +19,7 @@ import { compressOnDemandResponse, ON_DEMAND_CACHE_CONTROL } from './response-co
 import { createLibraryHandler, type LibraryVariant } from './serving-libraries.ts';
 import { loadStaticFiles, serveStaticFile } from './static-files.ts';
 import { createRenderAdmission } from './render-admission.ts';
-import {
-  OVERLOADED,
-  unavailableHeaders,
-  unavailableJsonBody,
-  unavailablePageBody,
-  wantsJson,
-} from '#lib/http/unavailable.server.ts';
+import { OVERLOADED, unavailableAnswer } from '#lib/http/unavailable.server.ts';
 
 /** Serves one request; `headers` (e.g. the request id) go on whatever answers it. */
 export type ServingLayer = (req: IncomingMessage, res: ServerResponse, headers: OutgoingHttpHeaders) => void;
@@ -71,13 +65,9 @@ function refuseUndecodable(req: IncomingMessage, res: ServerResponse, headers: O
 
 /** 503 with Retry-After for a request that found too many others waiting: JSON for the API, else a page. */
 function refuseOverloaded(req: IncomingMessage, res: ServerResponse) {
-  const json = wantsJson(req.url ?? '/');
-  const body = json ? unavailableJsonBody(OVERLOADED) : unavailablePageBody(OVERLOADED);
+  const { headers, body } = unavailableAnswer(OVERLOADED, req.url ?? '/');
   // The security headers and the request id are on `res` already (set before admission).
-  res.writeHead(503, {
-    ...unavailableHeaders(OVERLOADED, json ? 'json' : 'html'),
-    'Content-Length': Buffer.byteLength(body),
-  });
+  res.writeHead(503, { ...headers, 'Content-Length': Buffer.byteLength(body) });
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 

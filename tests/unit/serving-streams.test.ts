@@ -15,11 +15,11 @@ const clientDir = mkdtempSync(path.join(os.tmpdir(), 'serving-streams-'));
 afterAll(() => rmSync(clientDir, { recursive: true, force: true }));
 
 /** Starts the layer in front of `astro`; returns its URL and a way to stop it. */
-async function serve(variant: 'own' | 'sirv' | 'stock', astro: http.RequestListener, renderConcurrency = 4) {
+async function serve(variant: 'own' | 'sirv' | 'stock', astro: http.RequestListener) {
   const layer = createServingLayer(astro, clientDir, {
     securityHeaders: { 'X-Content-Type-Options': 'nosniff' },
     hostnames: new Set(['127.0.0.1']),
-    renderConcurrency,
+    renderConcurrency: 4,
     variant,
   });
   const server = http.createServer((req, res) => layer(req, res, { 'X-Request-Id': 'r-1' }));

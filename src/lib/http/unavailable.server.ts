@@ -32,21 +32,25 @@ export const OVERLOADED: Unavailable = {
   retryAfterSeconds: 2,
 };
 
-/** The three headers every 503 here carries, for the given body type. */
-export function unavailableHeaders(why: Unavailable, contentType: 'json' | 'html'): Record<string, string> {
+/** A 503's headers and body, for a Response (Astro's routes) or a Node response (the server). */
+export interface UnavailableAnswer {
+  headers: Record<string, string>;
+  body: string;
+}
+
+function answerAs(why: Unavailable, kind: 'json' | 'html'): UnavailableAnswer {
   return {
-    'Content-Type': contentType === 'json' ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8',
-    'Cache-Control': 'no-store',
-    'Retry-After': String(why.retryAfterSeconds),
+    headers: {
+      'Content-Type': kind === 'json' ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'Retry-After': String(why.retryAfterSeconds),
+    },
+    body: kind === 'json' ? JSON.stringify({ error: { code: why.code, message: why.message } }) : pageBody(why),
   };
 }
 
-export function unavailableJsonBody(why: Unavailable): string {
-  return JSON.stringify({ error: { code: why.code, message: why.message } });
-}
-
 /** A small self-contained page: no database, no session, no bundled assets. */
-export function unavailablePageBody(why: Unavailable): string {
+function pageBody(why: Unavailable): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -71,23 +75,23 @@ export function unavailablePageBody(why: Unavailable): string {
 `;
 }
 
-/** Whether a 503 for `pathname` is JSON (the JSON API) or the page (Auth.js's routes are browser forms). */
-export function wantsJson(pathname: string): boolean {
-  return pathname.startsWith('/api/') && !pathname.startsWith('/api/auth/');
+/**
+ * The 503 for a request to `pathname` (a request target with its query is fine): JSON in the API's
+ * error shape for the JSON API, the page for everything else (Auth.js's routes are browser forms).
+ */
+export function unavailableAnswer(why: Unavailable, pathname: string): UnavailableAnswer {
+  const jsonApi = pathname.startsWith('/api/') && !pathname.startsWith('/api/auth/');
+  return answerAs(why, jsonApi ? 'json' : 'html');
 }
 
+const response = ({ headers, body }: UnavailableAnswer) => new Response(body, { status: 503, headers });
+
+/** For the JSON API's routes: the database is away. */
 export function unavailableJson(): Response {
-  return new Response(unavailableJsonBody(DATABASE_AWAY), {
-    status: 503,
-    headers: unavailableHeaders(DATABASE_AWAY, 'json'),
-  });
+  return response(answerAs(DATABASE_AWAY, 'json'));
 }
 
-/** JSON for the JSON API, the page for everything else. */
+/** For any route: the database is away. */
 export function unavailableResponse(url: URL): Response {
-  if (wantsJson(url.pathname)) return unavailableJson();
-  return new Response(unavailablePageBody(DATABASE_AWAY), {
-    status: 503,
-    headers: unavailableHeaders(DATABASE_AWAY, 'html'),
-  });
+  return response(unavailableAnswer(DATABASE_AWAY, url.pathname));
 }
