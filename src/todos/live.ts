@@ -13,13 +13,15 @@ export type LiveState = 'connecting' | 'open' | 'closed';
 
 /**
  * Follows the signed-in user's changes from `since` (when the page's list was read, in server
- * milliseconds); returns the function that stops. No EventSource (very old browsers): nothing,
- * the focus refresh still works.
+ * milliseconds); returns the function that stops. `onEnded` runs when the server ends the stream
+ * because the session is over. No EventSource (very old browsers): nothing, the focus refresh
+ * still works.
  */
 export function followChanges(
   since: number | null,
   onChange: () => void,
   onState: (state: LiveState) => void,
+  onEnded: () => void,
 ): () => void {
   if (typeof EventSource === 'undefined') return () => {};
   const source = new EventSource(since === null ? '/api/todos/events' : `/api/todos/events?since=${since}`);
@@ -30,7 +32,7 @@ export function followChanges(
   source.addEventListener('end', () => {
     source.close();
     onState('closed');
-    onChange();
+    onEnded();
   });
   // A refused stream (401, 429) is not retried by the browser; a dropped one is.
   source.addEventListener('error', () => onState(source.readyState === EventSource.CLOSED ? 'closed' : 'connecting'));

@@ -33,6 +33,7 @@ export const failed = {
   restore: (count: number) => `Undo failed: ${count === 1 ? 'the todo is' : 'the todos are'} still deleted`,
   restorePartial: () => 'Some of the deleted todos couldn’t be restored',
   refresh: () => 'The list couldn’t be refreshed',
+  sessionEnded: () => 'Your session has ended',
 };
 
 /** Polite status text after a change. */

@@ -270,6 +270,14 @@ export class TodoStore {
     }
   };
 
+  /**
+   * The server said this session is over (signed out here or elsewhere, or revoked): show the
+   * "sign in again" message without asking for a list it would refuse.
+   */
+  sessionEnded = (): void => {
+    this.fail(new ApiError(401, 'unauthorized', 'Your session has ended.'), failed.sessionEnded(), false);
+  };
+
   /** Send the difference between the item on screen and the server's state, one PATCH at a time. */
   private async sync(key: string): Promise<void> {
     const first = this.find(key);

@@ -43,7 +43,7 @@ export function useTodos(
 
   useEffect(() => {
     if (listedAt === null) return;
-    return followChanges(listedAt, () => void store.refresh(), setLive);
+    return followChanges(listedAt, () => void store.refresh(), setLive, store.sessionEnded);
   }, [store, listedAt]);
 
   useEffect(() => {

@@ -103,11 +103,18 @@ test('"sign out everywhere" on the laptop ends the phone’s stream', async ({ b
   const laptop = await device(browser, email, { width: 1280, height: 800 });
   const phone = await device(browser, email, { width: 390, height: 844 });
   try {
+    const listReads: string[] = [];
+    phone.page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/todos') listReads.push(request.method());
+    });
     await laptop.page.goto('/account');
     await laptop.page.getByRole('button', { name: /sign out everywhere/i }).click();
     await expect(phone.page.locator('.todo-app')).toHaveAttribute('data-live', 'closed', { timeout: LIVE_MS });
-    // The stream's end made the list check the session: the phone is told to sign in again.
+    // The stream's end says the session is over: the phone is told to sign in again at once,
+    // without asking the server for a list it would refuse (a 401 Chrome reports as an error).
     await expect(phone.page.getByRole('link', { name: 'Sign in again' })).toBeVisible({ timeout: LIVE_MS });
+    expect(listReads).toEqual([]);
+    phone.errors.assertNone();
   } finally {
     await laptop.context.close();
     await phone.context.close();

@@ -171,6 +171,16 @@ describe('TodoStore', () => {
     expect(store.getSnapshot().items[0]!.key).toBe(before);
   });
 
+  it('an ended session (the live stream said so) shows "sign in again" without asking the server', async () => {
+    const { api, calls } = scriptedApi();
+    const store = new TodoStore([todo(1, 'milk')], api);
+    store.sessionEnded();
+    await settle();
+    expect(calls).toEqual([]);
+    expect(store.getSnapshot().message).toMatchObject({ text: 'Your session has ended.', signIn: true });
+    expect(view(store)).toEqual(['milk: ']);
+  });
+
   it('a refresh asked for while one is on its way (a live change) fetches again after it', async () => {
     const { api, calls } = scriptedApi();
     const store = new TodoStore([todo(1, 'a')], api);
