@@ -77,4 +77,21 @@ export default tseslint.config(
     ignores: ['src/todos/**/*.server.ts'],
     rules: { 'no-restricted-imports': ['error', BROWSER_BOUNDARY] },
   },
+  {
+    // V8 allocates a getter's or setter's accessor pair in the old generation. Made per request,
+    // the old pair points at a young closure whose scope holds the request, so every young
+    // collection keeps that request alive and promotes it (README → Memory, round 7). Module-level
+    // objects and class getters (on the prototype, made once) are fine.
+    files: ['src/**/*.server.ts', 'src/server/**/*.ts', 'src/middleware.ts', 'src/pages/**/*.ts', 'auth.config.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: ':function ObjectExpression > Property[kind=/^(get|set)$/]',
+          message:
+            'An accessor in an object literal made per call lives in the old generation and keeps its scope alive until a full GC: use a method, a plain property or a class.',
+        },
+      ],
+    },
+  },
 );

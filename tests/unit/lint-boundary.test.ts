@@ -1,7 +1,11 @@
 /**
- * The island's import boundary as ESLint states it (eslint.config.js, `no-restricted-imports`):
- * browser code under src/todos may not import server-only code, zod or Node built-ins; server
- * modules next to it may. The build checks the bundle itself (client-boundary.test.ts).
+ * Rules ESLint enforces for this codebase (eslint.config.js):
+ * - the island's import boundary (`no-restricted-imports`): browser code under src/todos may not
+ *   import server-only code, zod or Node built-ins; server modules next to it may. The build checks
+ *   the bundle itself (client-boundary.test.ts);
+ * - no getters or setters in object literals made inside functions of server code
+ *   (`no-restricted-syntax`): V8 allocates their accessor pairs in the old generation, so one made
+ *   per request keeps that request alive until a full collection (README → Memory).
  */
 import path from 'node:path';
 import { ESLint } from 'eslint';
@@ -42,5 +46,36 @@ describe('browser import boundary (lint)', () => {
     ['src/lib/db/neon.server.ts', 'node:crypto'],
   ])('%s may import %s', async (file, source) => {
     expect(await boundaryErrors(file, source)).toEqual([]);
+  });
+});
+
+/** The per-call accessor messages ESLint reports for `code` in `file`. */
+async function accessorErrors(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: path.join(ROOT, file) });
+  return result!.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message);
+}
+
+describe('no per-call accessor objects in server code (lint)', () => {
+  const perCall = [
+    'export function owner(token: string) {\n  let seen = false;\n  return { token, get seen() { return seen; } };\n}\n',
+    'export const make = (value: number) => ({ set value(v: number) { value = v; } });\n',
+  ];
+  it.each([
+    ['src/lib/auth/session-owner.server.ts', perCall[0]!],
+    ['src/server/serving.ts', perCall[1]!],
+    ['src/middleware.ts', perCall[0]!],
+  ])('%s may not make one per call', async (file, code) => {
+    expect(await accessorErrors(file, code)).toHaveLength(1);
+  });
+
+  it.each([
+    // Made once, at module load: not per request.
+    ['src/lib/db/index.server.ts', 'export const db = { get kind() { return 1; } };\n'],
+    // Prototype getters are made once per class.
+    ['src/server/serving.ts', 'export class Owner {\n  #seen = false;\n  get seen() { return this.#seen; }\n}\n'],
+    // Browser code is not the server's memory.
+    ['src/todos/store.ts', perCall[0]!],
+  ])('%s may', async (file, code) => {
+    expect(await accessorErrors(file, code)).toEqual([]);
   });
 });

@@ -123,33 +123,48 @@ export function requestOwner(cookies: AstroCookies, now = Date.now()): SessionOw
 
 export const isPlausibleToken = (token: string): boolean => PLAUSIBLE_TOKEN.test(token);
 
-/** The owner for a raw session token (checked with isPlausibleToken), as of `now`. */
+/**
+ * The owner for a raw session token (checked with isPlausibleToken), as of `now`. A class, not an
+ * object literal with getters: V8 puts a literal's accessors in the old generation, and made per
+ * request they would keep each request alive until a full collection (README → Memory).
+ */
 export function sessionOwner(token: string, now = Date.now()): SessionOwner {
-  let session: RequestSession | null | undefined;
-  let extended = false;
-  return {
-    cte: SESSION_CTE,
-    endingCte: ENDING_SESSION_CTE,
-    params: [hashSessionToken(token), new Date(now).toISOString(), SESSION_MAX_AGE_SECONDS, SESSION_UPDATE_AGE_SECONDS],
-    seen(row) {
-      if (!row) {
-        session = null;
-        return;
-      }
-      extended = row.session_extended === true;
-      session = {
-        user: { id: Number(row.session_user_id), email: row.session_email!, name: row.session_name ?? null },
-        expires: new Date(row.session_expires!).toISOString(),
-        token,
-      };
-    },
-    get session() {
-      return session;
-    },
-    get extended() {
-      return extended;
-    },
-  };
+  return new TokenOwner(token, now);
+}
+
+class TokenOwner implements SessionOwner {
+  readonly cte = SESSION_CTE;
+  readonly endingCte = ENDING_SESSION_CTE;
+  readonly params: readonly unknown[];
+  #session: RequestSession | null | undefined;
+  #extended = false;
+  readonly #token: string;
+
+  constructor(token: string, now: number) {
+    this.#token = token;
+    this.params = [hashSessionToken(token), new Date(now).toISOString(), SESSION_MAX_AGE_SECONDS, SESSION_UPDATE_AGE_SECONDS];
+  }
+
+  seen(row: MeColumns | undefined): void {
+    if (!row) {
+      this.#session = null;
+      return;
+    }
+    this.#extended = row.session_extended === true;
+    this.#session = {
+      user: { id: Number(row.session_user_id), email: row.session_email!, name: row.session_name ?? null },
+      expires: new Date(row.session_expires!).toISOString(),
+      token: this.#token,
+    };
+  }
+
+  get session(): RequestSession | null | undefined {
+    return this.#session;
+  }
+
+  get extended(): boolean {
+    return this.#extended;
+  }
 }
 
 /**
