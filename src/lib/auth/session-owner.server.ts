@@ -142,7 +142,12 @@ class TokenOwner implements SessionOwner {
 
   constructor(token: string, now: number) {
     this.#token = token;
-    this.params = [hashSessionToken(token), new Date(now).toISOString(), SESSION_MAX_AGE_SECONDS, SESSION_UPDATE_AGE_SECONDS];
+    this.params = [
+      hashSessionToken(token),
+      new Date(now).toISOString(),
+      SESSION_MAX_AGE_SECONDS,
+      SESSION_UPDATE_AGE_SECONDS,
+    ];
   }
 
   seen(row: MeColumns | undefined): void {
