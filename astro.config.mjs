@@ -6,6 +6,7 @@ import mdx from '@astrojs/mdx';
 import sitemap from '@astrojs/sitemap';
 import starlight from '@astrojs/starlight';
 import auth from 'auth-astro';
+import { astroRequestAccessors } from '#build/astro-request-accessors.ts';
 import { authAstroWithoutBuildEnv } from '#build/auth-astro-without-build-env.ts';
 import { clientBoundary } from '#build/client-boundary.ts';
 import { cspInlineHashes } from '#build/csp-inline-hashes.ts';
@@ -125,7 +126,7 @@ export default defineConfig({
   },
   vite: {
     // clientBoundary: the build fails if an island's bundle pulls in server-only code.
-    plugins: [authAstroWithoutBuildEnv(), clientBoundary()],
+    plugins: [authAstroWithoutBuildEnv(), astroRequestAccessors(), clientBoundary()],
     build: {
       rolldownOptions: {
         // Astro marks MDX content modules with its own "use astro:head-inject" directive, which the

@@ -7,7 +7,7 @@
  * 3. adds security headers (server-island fragments get a policy of their own).
  */
 import { defineMiddleware } from 'astro:middleware';
-import { readSession } from '#lib/auth/session.server.ts';
+import { offerSession } from '#lib/auth/session.server.ts';
 import { db } from '#lib/db/index.server.ts';
 import { isDatabaseUnavailable } from '#lib/db/errors.server.ts';
 import { unavailableResponse } from '#lib/http/unavailable.server.ts';
@@ -18,8 +18,7 @@ import { ISLAND_PREFIX } from '#lib/http/server-islands.ts';
 const PAGE_METHODS = new Set(['GET', 'HEAD', 'POST']);
 
 export const onRequest = defineMiddleware(async (context, next) => {
-  let session: ReturnType<App.Locals['session']> | undefined;
-  context.locals.session = () => (session ??= readSession(db, context.cookies));
+  offerSession(context.locals, db, context.cookies);
   if (context.isPrerendered) return next();
 
   // Pages render for any method; outside the JSON API only GET, HEAD and (form) POST mean anything.

@@ -9,7 +9,7 @@
  * Streams are the exception: a `text/event-stream` answer goes out as it is written, untouched,
  * from its first byte.
  */
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import { isCompressible, negotiateEncoding, type Encoding } from './content-encoding.ts';
@@ -79,97 +79,120 @@ export interface OnDemandHooks {
   onWritten?: () => void;
 }
 
+/** What one response's wrapper holds: the route's chunks until the route ends. */
+interface Pending {
+  req: IncomingMessage;
+  hooks: OnDemandHooks;
+  chunks: Buffer[];
+  status: number | undefined;
+  finishing: boolean;
+}
+
+const PENDING = Symbol('on-demand response');
+type Wrapped = ServerResponse & { [PENDING]?: Pending };
+
+// The replacements installed on each response are these module-level functions, reading the
+// response's state from `this`, never closures made per request: V8's inline caches remember the
+// last function called at a call site, and a young-generation collection treats that memory as a
+// strong reference, so a per-request closure there (and the request it closes over) would survive
+// every young collection until a full one (README → Memory, round 7).
+const { writeHead: serverWriteHead, write: serverWrite, end: serverEnd } = ServerResponse.prototype;
+
+/** Once the headers are known: a stream is sent as it comes, the wrapper steps aside. */
+function choosePassThrough(res: Wrapped, pending: Pending, status: number): boolean {
+  if (!isStream(String(res.getHeader('Content-Type') ?? ''))) return false;
+  res[PENDING] = undefined;
+  pending.hooks.onWritten?.();
+  if (!res.hasHeader('Cache-Control')) res.setHeader('Cache-Control', ON_DEMAND_CACHE_CONTROL);
+  res.writeHead = serverWriteHead;
+  res.write = serverWrite;
+  res.end = serverEnd;
+  serverWriteHead.call(res, status);
+  return true;
+}
+
+function writeHead(this: Wrapped, status: number, ...rest: unknown[]): ServerResponse {
+  const pending = this[PENDING];
+  if (!pending) return (serverWriteHead as (...args: unknown[]) => ServerResponse).call(this, status, ...rest);
+  const headers = (typeof rest[0] === 'string' ? rest[1] : rest[0]) as OutgoingHttpHeaders | string[] | undefined;
+  if (Array.isArray(headers)) {
+    for (let i = 0; i + 1 < headers.length; i += 2) this.setHeader(headers[i]!, headers[i + 1]!);
+  } else if (headers) {
+    for (const [name, value] of Object.entries(headers)) if (value !== undefined) this.setHeader(name, value);
+  }
+  if (typeof rest[0] === 'string') this.statusMessage = rest[0];
+  pending.status = status;
+  choosePassThrough(this, pending, status);
+  return this;
+}
+
+function write(this: Wrapped, chunk: unknown, encodingOrCallback?: unknown, callback?: unknown): boolean {
+  const pending = this[PENDING];
+  if (!pending || (pending.status === undefined && choosePassThrough(this, pending, this.statusCode))) {
+    return (serverWrite as (...args: unknown[]) => boolean).call(this, chunk, encodingOrCallback, callback);
+  }
+  const encoding = typeof encodingOrCallback === 'string' ? (encodingOrCallback as BufferEncoding) : undefined;
+  if (chunk !== undefined && chunk !== null) pending.chunks.push(toBuffer(chunk, encoding));
+  const cb = (typeof encodingOrCallback === 'function' ? encodingOrCallback : callback) as WriteCallback | undefined;
+  if (cb) queueMicrotask(() => cb(null));
+  return true;
+}
+
+function end(this: Wrapped, chunk?: unknown, encodingOrCallback?: unknown, callback?: unknown): ServerResponse {
+  const pending = this[PENDING];
+  if (!pending)
+    return (serverEnd as (...args: unknown[]) => ServerResponse).call(this, chunk, encodingOrCallback, callback);
+  if (pending.finishing) return this;
+  pending.finishing = true;
+  if (typeof chunk === 'function') {
+    callback = chunk;
+    chunk = undefined;
+  }
+  const encoding = typeof encodingOrCallback === 'string' ? (encodingOrCallback as BufferEncoding) : undefined;
+  if (chunk !== undefined && chunk !== null) pending.chunks.push(toBuffer(chunk, encoding));
+  const cb = (typeof encodingOrCallback === 'function' ? encodingOrCallback : callback) as (() => void) | undefined;
+  pending.hooks.onWritten?.();
+  void finish(this, pending, cb);
+  return this;
+}
+
+async function finish(res: Wrapped, pending: Pending, cb: (() => void) | undefined) {
+  const { req } = pending;
+  const status = pending.status ?? res.statusCode;
+  let body: Buffer = Buffer.concat(pending.chunks);
+  if (!res.hasHeader('Cache-Control')) res.setHeader('Cache-Control', ON_DEMAND_CACHE_CONTROL);
+  const hasBody = req.method !== 'HEAD' && status !== 204 && status !== 304 && status >= 200;
+  if (hasBody && !res.hasHeader('Content-Encoding') && isCompressible(String(res.getHeader('Content-Type') ?? ''))) {
+    appendVary(res, 'Accept-Encoding');
+    const encoding = body.length >= MIN_COMPRESS_BYTES ? negotiateEncoding(req.headers['accept-encoding']) : undefined;
+    if (encoding) {
+      try {
+        body = await compress(body, encoding);
+        res.setHeader('Content-Encoding', encoding);
+      } catch (error) {
+        console.error('[serving] compression failed, sending uncompressed:', error);
+      }
+    }
+  }
+  if (hasBody) res.setHeader('Content-Length', body.length);
+  else res.removeHeader('Content-Length');
+  if (res.destroyed) return;
+  pending.hooks.onSend?.({ status, headers: res.getHeaders(), body });
+  serverWriteHead.call(res, status);
+  (serverEnd as (chunk: Buffer | undefined, cb?: () => void) => ServerResponse).call(
+    res,
+    hasBody ? body : undefined,
+    cb,
+  );
+}
+
 /**
  * Prepares `res` so whatever is written to it next is sent with the on-demand cache default and,
  * when it pays, compressed. Call before handing the request to Astro.
  */
-export function compressOnDemandResponse(
-  req: IncomingMessage,
-  res: ServerResponse,
-  { onSend, onWritten }: OnDemandHooks = {},
-): void {
-  const originalWriteHead = res.writeHead.bind(res) as (status: number) => ServerResponse;
-  const originalWrite = res.write;
-  const originalEnd = res.end.bind(res) as (chunk?: Buffer, cb?: () => void) => ServerResponse;
-  const chunks: Buffer[] = [];
-  let pendingStatus: number | undefined;
-  let finishing = false;
-  let passThrough = false;
-
-  /** Once the headers are known: a stream is sent as it comes, this wrapper steps aside. */
-  function choosePassThrough(status: number): boolean {
-    if (!isStream(String(res.getHeader('Content-Type') ?? ''))) return false;
-    passThrough = true;
-    onWritten?.();
-    if (!res.hasHeader('Cache-Control')) res.setHeader('Cache-Control', ON_DEMAND_CACHE_CONTROL);
-    res.write = originalWrite;
-    res.end = originalEnd as ServerResponse['end'];
-    originalWriteHead(status);
-    return true;
-  }
-
-  res.writeHead = function writeHead(status: number, ...rest: unknown[]) {
-    const headers = (typeof rest[0] === 'string' ? rest[1] : rest[0]) as OutgoingHttpHeaders | string[] | undefined;
-    if (Array.isArray(headers)) {
-      for (let i = 0; i + 1 < headers.length; i += 2) res.setHeader(headers[i]!, headers[i + 1]!);
-    } else if (headers) {
-      for (const [name, value] of Object.entries(headers)) if (value !== undefined) res.setHeader(name, value);
-    }
-    if (typeof rest[0] === 'string') res.statusMessage = rest[0];
-    pendingStatus = status;
-    choosePassThrough(status);
-    return res;
-  } as ServerResponse['writeHead'];
-
-  res.write = function write(chunk: unknown, encodingOrCallback?: unknown, callback?: unknown) {
-    if (!passThrough && pendingStatus === undefined && choosePassThrough(res.statusCode)) {
-      return (originalWrite as (...args: unknown[]) => boolean).call(res, chunk, encodingOrCallback, callback);
-    }
-    const encoding = typeof encodingOrCallback === 'string' ? (encodingOrCallback as BufferEncoding) : undefined;
-    if (chunk !== undefined && chunk !== null) chunks.push(toBuffer(chunk, encoding));
-    const cb = (typeof encodingOrCallback === 'function' ? encodingOrCallback : callback) as WriteCallback | undefined;
-    if (cb) queueMicrotask(() => cb(null));
-    return true;
-  } as ServerResponse['write'];
-
-  res.end = function end(chunk?: unknown, encodingOrCallback?: unknown, callback?: unknown) {
-    if (finishing) return res;
-    finishing = true;
-    if (typeof chunk === 'function') {
-      callback = chunk;
-      chunk = undefined;
-    }
-    const encoding = typeof encodingOrCallback === 'string' ? (encodingOrCallback as BufferEncoding) : undefined;
-    if (chunk !== undefined && chunk !== null) chunks.push(toBuffer(chunk, encoding));
-    const cb = (typeof encodingOrCallback === 'function' ? encodingOrCallback : callback) as (() => void) | undefined;
-    onWritten?.();
-    void finish(cb);
-    return res;
-  } as ServerResponse['end'];
-
-  async function finish(cb: (() => void) | undefined) {
-    const status = pendingStatus ?? res.statusCode;
-    let body: Buffer = Buffer.concat(chunks);
-    if (!res.hasHeader('Cache-Control')) res.setHeader('Cache-Control', ON_DEMAND_CACHE_CONTROL);
-    const hasBody = req.method !== 'HEAD' && status !== 204 && status !== 304 && status >= 200;
-    if (hasBody && !res.hasHeader('Content-Encoding') && isCompressible(String(res.getHeader('Content-Type') ?? ''))) {
-      appendVary(res, 'Accept-Encoding');
-      const encoding =
-        body.length >= MIN_COMPRESS_BYTES ? negotiateEncoding(req.headers['accept-encoding']) : undefined;
-      if (encoding) {
-        try {
-          body = await compress(body, encoding);
-          res.setHeader('Content-Encoding', encoding);
-        } catch (error) {
-          console.error('[serving] compression failed, sending uncompressed:', error);
-        }
-      }
-    }
-    if (hasBody) res.setHeader('Content-Length', body.length);
-    else res.removeHeader('Content-Length');
-    if (res.destroyed) return;
-    onSend?.({ status, headers: res.getHeaders(), body });
-    originalWriteHead(status);
-    originalEnd(hasBody ? body : undefined, cb);
-  }
+export function compressOnDemandResponse(req: IncomingMessage, res: ServerResponse, hooks: OnDemandHooks = {}): void {
+  (res as Wrapped)[PENDING] = { req, hooks, chunks: [], status: undefined, finishing: false };
+  res.writeHead = writeHead as ServerResponse['writeHead'];
+  res.write = write as ServerResponse['write'];
+  res.end = end as ServerResponse['end'];
 }
