@@ -90,9 +90,16 @@ const REPLACEMENTS: Array<[string, string]> = [
     this.defineProviderGetters(partial);`,
   ],
   [
-    `        Object.defineProperty(target, key, {
+    `  defineProviderGetters(target) {
+    const state = this;
+    if (this.#providers) {
+      for (const key of this.#providers.keys()) {
+        Object.defineProperty(target, key, {
           get: () => state.resolve(key),`,
-    `        __holdState(target, state);
+    `  defineProviderGetters(target) {
+    __holdState(target, this);
+    if (this.#providers) {
+      for (const key of this.#providers.keys()) {
         Object.defineProperty(target, key, {
           get: __providerGetter(key),`,
   ],
@@ -103,8 +110,7 @@ const REPLACEMENTS: Array<[string, string]> = [
           if (!warned) {
             warned = true;
             state.logger.warn(`,
-    `      __holdState(target, state);
-      Object.defineProperty(target, "session", {
+    `      Object.defineProperty(target, "session", {
         get() {
           const state = this[__fetchState];
           if (!__sessionWarned.has(state)) {
