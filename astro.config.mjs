@@ -6,6 +6,7 @@ import mdx from '@astrojs/mdx';
 import sitemap from '@astrojs/sitemap';
 import starlight from '@astrojs/starlight';
 import auth from 'auth-astro';
+import { astroCspDigestsOnce } from '#build/astro-csp-digests-once.ts';
 import { astroRequestAccessors } from '#build/astro-request-accessors.ts';
 import { authAstroWithoutBuildEnv } from '#build/auth-astro-without-build-env.ts';
 import { clientBoundary } from '#build/client-boundary.ts';
@@ -126,7 +127,7 @@ export default defineConfig({
   },
   vite: {
     // clientBoundary: the build fails if an island's bundle pulls in server-only code.
-    plugins: [authAstroWithoutBuildEnv(), astroRequestAccessors(), clientBoundary()],
+    plugins: [authAstroWithoutBuildEnv(), astroRequestAccessors(), astroCspDigestsOnce(), clientBoundary()],
     build: {
       rolldownOptions: {
         // Astro marks MDX content modules with its own "use astro:head-inject" directive, which the

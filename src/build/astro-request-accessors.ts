@@ -17,6 +17,7 @@
  * (remove this module) or update the snippets.
  */
 import type { Plugin } from 'vite';
+import { replaceExactly } from './exact-replace.ts';
 
 const FETCH_STATE = /[\\/]astro[\\/]dist[\\/]core[\\/]fetch[\\/]fetch-state\.js$/;
 
@@ -255,18 +256,10 @@ const __PAGE_PARTIAL_ACCESSORS = {
 
 /** Astro's fetch-state.js with its per-request getters made once (throws when a snippet is missing). */
 export function rewriteFetchState(code: string): string {
-  let rewritten = code;
-  for (const [before, after] of REPLACEMENTS) {
-    if (!rewritten.includes(before)) {
-      throw new Error(
-        `astro-request-accessors: Astro's fetch-state.js no longer contains an expected snippet (Astro was updated?). ` +
-          `If Astro no longer makes getters per request, remove src/build/astro-request-accessors.ts; otherwise update it.\n` +
-          before.split('\n')[0],
-      );
-    }
-    rewritten = rewritten.replace(before, after);
-  }
-  return rewritten + HELPERS;
+  const hint =
+    "astro-request-accessors: Astro's fetch-state.js no longer contains an expected snippet (Astro was updated?). " +
+    'If Astro no longer makes getters per request, remove src/build/astro-request-accessors.ts; otherwise update it.';
+  return replaceExactly(code, REPLACEMENTS, hint) + HELPERS;
 }
 
 export function astroRequestAccessors(): Plugin {
