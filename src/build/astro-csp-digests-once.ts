@@ -10,9 +10,7 @@
  * here (then check whether Astro caches these digests itself and remove this module, or update it).
  */
 import type { Plugin } from 'vite';
-import { replaceExactly } from './exact-replace.ts';
-
-const FETCH_STATE = /[\\/]astro[\\/]dist[\\/]core[\\/]fetch[\\/]fetch-state\.js$/;
+import { ASTRO_FETCH_STATE, replaceExactly, rewriteModulePlugin } from './exact-replace.ts';
 
 const REPLACEMENTS: Array<[string, string]> = [
   [
@@ -52,12 +50,5 @@ export function rewriteCspDigests(code: string): string {
 }
 
 export function astroCspDigestsOnce(): Plugin {
-  return {
-    name: 'astro-csp-digests-once',
-    enforce: 'pre',
-    transform(code, id) {
-      if (!FETCH_STATE.test(id)) return null;
-      return { code: rewriteCspDigests(code), map: null };
-    },
-  };
+  return rewriteModulePlugin('astro-csp-digests-once', ASTRO_FETCH_STATE, rewriteCspDigests);
 }

@@ -17,9 +17,7 @@
  * (remove this module) or update the snippets.
  */
 import type { Plugin } from 'vite';
-import { replaceExactly } from './exact-replace.ts';
-
-const FETCH_STATE = /[\\/]astro[\\/]dist[\\/]core[\\/]fetch[\\/]fetch-state\.js$/;
+import { ASTRO_FETCH_STATE, replaceExactly, rewriteModulePlugin } from './exact-replace.ts';
 
 /** [what Astro 7.3 has, what replaces it] */
 const REPLACEMENTS: Array<[string, string]> = [
@@ -263,12 +261,5 @@ export function rewriteFetchState(code: string): string {
 }
 
 export function astroRequestAccessors(): Plugin {
-  return {
-    name: 'astro-request-accessors',
-    enforce: 'pre',
-    transform(code, id) {
-      if (!FETCH_STATE.test(id)) return null;
-      return { code: rewriteFetchState(code), map: null };
-    },
-  };
+  return rewriteModulePlugin('astro-request-accessors', ASTRO_FETCH_STATE, rewriteFetchState);
 }
