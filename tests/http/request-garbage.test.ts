@@ -3,9 +3,10 @@
  * object literal, a closure installed as a method on the response, a closure on `locals`) keeps
  * the request reachable across young-generation collections, V8 promotes the whole request to the
  * old generation — 10–17 KB per request, the heap grows to ~4× its live data and RSS follows
- * (README → Memory, round 7). The production server runs here (Postgres mode) with `--trace-gc-nvp`, which prints
- * how many bytes each young collection promoted; requests that Astro answers, one after another,
- * must promote well under 2 KB each (0.5–0.7 KB measured: undici's request finalizer, bounded).
+ * (README → Memory, round 7). The production server runs here (Postgres mode) with
+ * `--trace-gc-nvp`, which prints how many bytes each young collection promoted; requests that Astro
+ * answers, one after another, must promote well under 2 KB each (0.5–0.7 KB measured: undici's
+ * request finalizer, bounded).
  */
 import autocannon from 'autocannon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +34,12 @@ function promotedByScavenges(): number[] {
   return [...server.logs().matchAll(/ gc=s .*? promoted=(\d+) /g)].map((match) => Number(match[1]));
 }
 
+/** The young collections logged after the first `before`: how many, and the bytes they promoted. */
+function promotedSince(before: number): { collections: number; bytes: number } {
+  const promoted = promotedByScavenges().slice(before);
+  return { collections: promoted.length, bytes: promoted.reduce((sum, bytes) => sum + bytes, 0) };
+}
+
 async function send(path: string, init: RequestInit): Promise<number> {
   const response = await fetch(`${server.url}${path}`, init);
   await response.arrayBuffer();
@@ -47,11 +54,10 @@ it.each([
   for (let i = 0; i < 300; i++) await send(path, request); // warm up: code compiled, caches filled
   const before = promotedByScavenges().length;
   for (let i = 0; i < REQUESTS; i++) expect(await send(path, request)).toBe(status);
-  const promoted = promotedByScavenges().slice(before);
+  const { collections, bytes } = promotedSince(before);
   // Enough young collections ran for the measure to mean something (each request allocates ~60 KB).
-  expect(promoted.length).toBeGreaterThanOrEqual(5);
-  const perRequest = promoted.reduce((sum, bytes) => sum + bytes, 0) / REQUESTS;
-  expect(perRequest, `promoted bytes per request over ${promoted.length} young collections`).toBeLessThan(2048);
+  expect(collections).toBeGreaterThanOrEqual(5);
+  expect(bytes / REQUESTS, `promoted bytes per request over ${collections} young collections`).toBeLessThan(2048);
 });
 
 /**
@@ -96,9 +102,8 @@ describe('GET /todos with 50 todos at 10 connections', () => {
     const before = promotedByScavenges().length;
     const result = await load(PAGES);
     expect(result.non2xx + result.errors).toBe(0);
-    const promoted = promotedByScavenges().slice(before);
-    expect(promoted.length).toBeGreaterThanOrEqual(20);
-    const perPage = promoted.reduce((sum, bytes) => sum + bytes, 0) / PAGES;
-    expect(perPage, `promoted bytes per page over ${promoted.length} young collections`).toBeLessThan(256 * 1024);
+    const { collections, bytes } = promotedSince(before);
+    expect(collections).toBeGreaterThanOrEqual(20);
+    expect(bytes / PAGES, `promoted bytes per page over ${collections} young collections`).toBeLessThan(256 * 1024);
   });
 });

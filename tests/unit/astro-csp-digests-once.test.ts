@@ -4,15 +4,9 @@
  * `createResult` go through the memo, the memo computes each digest once and returns what Astro's
  * own function returned, a failed digest is not kept, and a changed Astro fails the build.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { CSP_DIGEST_MEMO, rewriteCspDigests } from '#build/astro-csp-digests-once.ts';
-
-const require = createRequire(import.meta.url);
-const FETCH_STATE = path.join(path.dirname(require.resolve('astro/package.json')), 'dist/core/fetch/fetch-state.js');
-const source = readFileSync(FETCH_STATE, 'utf8');
+import { astroFetchStateSource as source } from '../support/astro-fetch-state.ts';
 
 type Digest = (data: string, algorithm: string) => Promise<string> | string;
 

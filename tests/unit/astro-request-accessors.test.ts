@@ -4,15 +4,9 @@
  * is left in the functions it rewrites, and a changed Astro fails loudly instead of half-patched.
  * What the rewritten code does is checked by the whole HTTP and browser suites, which run on it.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rewriteFetchState } from '#build/astro-request-accessors.ts';
-
-const require = createRequire(import.meta.url);
-const FETCH_STATE = path.join(path.dirname(require.resolve('astro/package.json')), 'dist/core/fetch/fetch-state.js');
-const source = readFileSync(FETCH_STATE, 'utf8');
+import { astroFetchStateSource as source } from '../support/astro-fetch-state.ts';
 
 /** The body of `name(...) {` in `code`, to its matching brace. */
 function methodBody(code: string, name: string): string {
