@@ -34,9 +34,10 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
-# 4. The runtime: the image's Node 24 runs src/server/index.ts directly (built-in type stripping,
-#    which Node 20 lacks: outside the image use npm run serve); code is owned by
-#    root and read-only to the app; only the local-mode data directory is writable.
+# 4. The runtime: the image's Node 24 runs dist/server/serve.mjs, the server compiled by the build
+#    (src/build/server-entry.ts; JavaScript, so Node's type stripper is never loaded: 17 MiB less),
+#    beside Astro's bundle; no source is copied. Code is owned by root and read-only to the app;
+#    only the local-mode data directory is writable.
 #    HOST=0.0.0.0 listens on the container's network, so the image needs DATABASE_URL (and
 #    AUTH_SECRET, SITE_URL, a mail transport): started without it, it refuses to start (exit 1)
 #    rather than run local mode (generated secret, dev mailbox) on the network. To try the image
@@ -61,8 +62,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-COPY package.json auth.config.ts ./
-COPY src ./src
+COPY package.json ./
 COPY db ./db
 RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
@@ -71,4 +71,4 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4321) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Exec form: node is PID 1 and receives SIGTERM itself (graceful shutdown, up to SHUTDOWN_GRACE_MS).
 STOPSIGNAL SIGTERM
-CMD ["node", "src/server/index.ts"]
+CMD ["node", "dist/server/serve.mjs"]

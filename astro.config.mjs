@@ -15,6 +15,7 @@ import { imageEndpointOff } from '#build/image-endpoint-off.ts';
 import { localDevServer } from '#build/local-dev-server.ts';
 import { expressiveCodeDocsOnly } from '#build/expressive-code-docs-only.ts';
 import { precompress } from '#build/precompress.ts';
+import { serverEntry } from '#build/server-entry.ts';
 import { THEME_SCRIPT_HASH } from '#lib/content/theme-script.ts';
 
 /**
@@ -92,6 +93,8 @@ export default defineConfig({
     // Hashes what Astro's policy leaves out (Starlight's is:inline scripts, Expressive Code's
     // style attributes); before precompress so the compressed copies carry the final policy.
     cspInlineHashes(),
+    // The production server (src/server/index.ts) compiled to dist/server/serve.mjs.
+    serverEntry(),
     precompress(),
   ],
   server: { port: 4321 },

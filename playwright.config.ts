@@ -2,7 +2,7 @@
  * Browser tests (Playwright, Chromium only) against the production build, in local mode.
  *
  * `npm test` (scripts/test.sh) runs `astro build` first; this config only starts the built
- * server (`node src/server/index.ts`) and never builds. The server gets a fresh data directory each run,
+ * server (`node dist/server/serve.mjs`) and never builds. The server gets a fresh data directory each run,
  * so the embedded PGlite database, its generated secret and the dev mailbox start empty.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
 import { chromium } from 'playwright-core';
+import { SERVER_ENTRY } from './scripts/support/server-runtime.ts';
 
 /** Fixed so baseURL can be known before the server starts; override with E2E_PORT if taken. */
 const PORT = Number(process.env.E2E_PORT ?? 4329);
@@ -106,7 +107,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: 'node src/server/index.ts',
+    command: `node ${SERVER_ENTRY}`,
     env: serverEnv,
     // 127.0.0.1 rather than localhost: the server binds IPv4 only, and `localhost` may resolve to ::1 first.
     url: `http://127.0.0.1:${PORT}/`,

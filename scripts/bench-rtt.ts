@@ -15,6 +15,7 @@ import http from 'node:http';
 import type autocannon from 'autocannon';
 import { openDatabase } from '#lib/db/index.server.ts';
 import { FLOORS } from './bench-budgets.ts';
+import { SERVER_ENTRY } from './support/server-runtime.ts';
 
 /** A route as the main bench describes it (the part this needs). */
 export interface DistanceRoute {
@@ -146,7 +147,7 @@ async function startDistanceApp(
   const appPort = await context.freePort();
   const app = await context.startNode(
     'app-distance',
-    ['src/server/index.ts'],
+    [SERVER_ENTRY],
     {
       ...context.appEnv,
       NEON_WS_PROXY: `127.0.0.1:${proxyPort}/v1`,

@@ -20,7 +20,7 @@
  * "10,50"), BENCH_OUT, and the network-distance rows' `--rtt` (scripts/bench-rtt.ts). Exit code 1 when a floor is missed, so a run can gate a release.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -33,8 +33,8 @@ import { postgresAppEnv } from './support/postgres-app-env.ts';
 import { freePort } from './support/ports.ts';
 import { rawRequest } from './support/raw-http.ts';
 import { samplePeakRss } from './support/process-memory.ts';
-import { SERVER_NODE_FLAGS } from './support/server-runtime.ts';
-import { ROOT, startNode as startChild, stopChild } from './support/child-process.ts';
+import { SERVER_ENTRY, SERVER_NODE_FLAGS } from './support/server-runtime.ts';
+import { exitWithoutBuild, ROOT, startNode as startChild, stopChild } from './support/child-process.ts';
 import { BUDGETS, FLOORS, measureLandingBytes, measurePageScripts } from './bench-budgets.ts';
 import { measureLiveStreams } from './bench-live.ts';
 import { measureLogCost } from './bench-log.ts';
@@ -52,10 +52,7 @@ const APP_POOL_MAX = 10;
 /** The network-distance rows (scripts/bench-rtt.ts): `--rtt N` / BENCH_RTT. */
 const DISTANCE = distanceSettings(process.argv.slice(2), process.env, DURATION);
 
-if (!existsSync(path.join(ROOT, 'dist/server/entry.mjs'))) {
-  console.error('[bench] no production build in dist/: run `npm run build` first (npm run bench does).');
-  process.exit(1);
-}
+exitWithoutBuild('bench', 'npm run bench');
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'bench-'));
 const children: ChildProcess[] = [];
@@ -297,7 +294,7 @@ async function main() {
   // Every server measured runs with production's Node flags (its RSS is a column and a floor).
   const app = await startNode(
     'app',
-    [...SERVER_NODE_FLAGS, ...appArgs, 'src/server/index.ts'],
+    [...SERVER_NODE_FLAGS, ...appArgs, SERVER_ENTRY],
     { ...env, PORT: String(appPort), HOST: '127.0.0.1', DATA_DIR: path.join(work, 'data') },
     /listening on/,
   );
@@ -316,7 +313,7 @@ async function main() {
     // LOG_LEVEL=warn prints no "listening on": wait for the health probe instead.
     const child = await startNode(
       `app-${port}`,
-      [...SERVER_NODE_FLAGS, 'src/server/index.ts'],
+      [...SERVER_NODE_FLAGS, SERVER_ENTRY],
       { ...env, ...extra, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir },
       /(?:)/,
     );
@@ -330,7 +327,7 @@ async function main() {
   const captureName = 'bench-capture';
   const capture = await startNode(
     'capture',
-    ['src/server/index.ts'],
+    [SERVER_ENTRY],
     {
       ...postgresAppEnv({
         databaseUrl: `${databaseUrl}?application_name=${captureName}`,
@@ -502,7 +499,7 @@ async function main() {
     const livePort = await freePort();
     const liveApp = await startNode(
       'app-live',
-      ['src/server/index.ts'],
+      [SERVER_ENTRY],
       {
         ...env,
         LIVE_STREAMS_PER_USER: '1000',

@@ -6,22 +6,19 @@
  *
  * CHROME_PATH picks another Chromium binary; LIGHTHOUSE_PAGES another comma-separated page list.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse, { desktopConfig } from 'lighthouse';
-import { ROOT, startLocalBuild, stopChild } from './support/child-process.ts';
+import { exitWithoutBuild, ROOT, startLocalBuild, stopChild } from './support/child-process.ts';
 
 const MIN_SCORE = 95;
 const PAGES = (process.env.LIGHTHOUSE_PAGES ?? '/,/docs/getting-started,/changelog').split(',');
 const OUT = process.env.LIGHTHOUSE_OUT ?? path.join(ROOT, 'dist', 'lighthouse-results.json');
 const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
-if (!existsSync(path.join(ROOT, 'dist/server/entry.mjs'))) {
-  console.error('[lighthouse] no production build in dist/: run `npm run build` first (npm run lighthouse does).');
-  process.exit(1);
-}
+exitWithoutBuild('lighthouse', 'npm run lighthouse');
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'lighthouse-'));
 // Local mode, as `npm start` runs it: the content pages don't depend on the database mode.

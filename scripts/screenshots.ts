@@ -8,12 +8,12 @@
  * SCREENSHOT_SIGNED_IN=1 signs each browser in first (through the form and the dev mailbox), for
  * a look at /todos, /account and the headers' account menu.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { signInBrowser } from './support/browser-sign-in.ts';
-import { ROOT, startLocalBuild, stopChild } from './support/child-process.ts';
+import { exitWithoutBuild, ROOT, startLocalBuild, stopChild } from './support/child-process.ts';
 
 const PAGES = (process.env.SCREENSHOT_PAGES ?? '/,/pricing,/docs/getting-started,/changelog').split(',');
 const WIDTHS = [1280, 390] as const;
@@ -22,10 +22,7 @@ const OUT = path.join(ROOT, 'screenshots');
 const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const SIGNED_IN = process.env.SCREENSHOT_SIGNED_IN === '1';
 
-if (!existsSync(path.join(ROOT, 'dist/server/entry.mjs'))) {
-  console.error('[screenshots] no production build in dist/: run `npm run build` first.');
-  process.exit(1);
-}
+exitWithoutBuild('screenshots');
 
 /** "/docs/getting-started" → "docs-getting-started"; "/" → "home". */
 function fileStem(page: string): string {

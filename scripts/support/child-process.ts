@@ -4,9 +4,10 @@
  * a pipe would keep the parent, which runs the load generator, busy with every request's log line.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from './ports.ts';
+import { SERVER_ENTRY } from './server-runtime.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -62,6 +63,15 @@ export async function startNode(
   return child;
 }
 
+/** Exits with a hint when there is no production build to start (`npm run build` makes one). */
+export function exitWithoutBuild(tool: string, builtBy?: string): void {
+  if (existsSync(path.join(ROOT, SERVER_ENTRY))) return;
+  console.error(
+    `[${tool}] no production build in dist/: run \`npm run build\` first${builtBy ? ` (${builtBy} does)` : ''}.`,
+  );
+  process.exit(1);
+}
+
 /**
  * The production build in local mode (as `npm start` serves it) on a free loopback port, with its
  * data and log in `workDir`: for scripts that only look at pages (Lighthouse, screenshots).
@@ -70,7 +80,7 @@ export async function startLocalBuild(workDir: string): Promise<{ child: ChildPr
   const port = await freePort();
   const child = await startNode(
     path.join(workDir, 'server.log'),
-    ['src/server/index.ts'],
+    [SERVER_ENTRY],
     { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: path.join(workDir, 'data') },
     /listening on/,
   );

@@ -4,8 +4,10 @@
  * that it can add what the adapter doesn't: health endpoints, one structured log line per request,
  * and a graceful shutdown (stop accepting, let in-flight requests finish, end the pool, exit 0).
  *
- * Runs outside the Vite bundle with Node's built-in TypeScript support; the bundled routes share
- * the database pool with it through `globalThis` (see src/lib/db/index.server.ts).
+ * Compiled by esbuild into dist/server/serve.mjs at build time (src/build/server-entry.ts: running
+ * the TypeScript directly would keep Node's type stripper loaded, 17 MiB), outside Astro's Vite
+ * bundle; the bundled routes share the database pool with it through `globalThis` (see
+ * src/lib/db/index.server.ts).
  */
 import { existsSync } from 'node:fs';
 import http from 'node:http';
@@ -59,8 +61,14 @@ async function main() {
     );
   }
 
-  // The build to serve: dist/ beside src/, or DIST_DIR (two builds side by side, e.g. blue/green).
-  const distDir = cfg.distDir ? pathToFileURL(cfg.distDir + path.sep) : new URL('../../dist/', import.meta.url);
+  // The build to serve: DIST_DIR (two builds side by side, e.g. blue/green), else the one this file
+  // was compiled into — it runs as dist/server/serve.mjs (src/build/server-entry.ts).
+  if (import.meta.url.endsWith('.ts')) {
+    refuseToStart(
+      "this is the server's source: build it (npm run build), then run the compiled server (npm run serve)",
+    );
+  }
+  const distDir = cfg.distDir ? pathToFileURL(cfg.distDir + path.sep) : new URL('../', import.meta.url);
   if (!existsSync(new URL('server/entry.mjs', distDir))) {
     refuseToStart(
       `there is no build in ${fileURLToPath(distDir)}: run npm run build first (npm start builds and serves)` +

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runAppServerExpectingExit, startAppServer, type AppServer } from '../support/app-server.ts';
 import { HttpClient } from '../support/http-client.ts';
 import { freePort } from '#scripts/support/ports.ts';
+import { SERVER_ENTRY } from '#scripts/support/server-runtime.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -79,7 +80,7 @@ describe('one process owns the local data directory', () => {
     });
     expect(second.code).toBe(1);
     expect(second.output).toMatch(REFUSAL);
-    expect(REFUSAL.exec(second.output)![1]).toContain('src/server/index.ts');
+    expect(REFUSAL.exec(second.output)![1]).toContain(SERVER_ENTRY);
     expect(second.output).toContain('DATA_DIR=');
 
     const listing = await admin(dir, 'users');
@@ -105,7 +106,7 @@ describe('one process owns the local data directory', () => {
     await new Promise((resolve) => gone.once('exit', resolve));
     writeFileSync(
       path.join(dir, 'lock'),
-      JSON.stringify({ pid: gone.pid, command: 'node src/server/index.ts', since: '2026-01-01T00:00:00.000Z' }),
+      JSON.stringify({ pid: gone.pid, command: `node ${SERVER_ENTRY}`, since: '2026-01-01T00:00:00.000Z' }),
     );
     server = await startAppServer({ env: { DATA_DIR: dir } });
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);

@@ -109,4 +109,15 @@ describe('refusals name the problem and the fix', () => {
     expect(output).toContain(message);
     expect(output).not.toMatch(STACK);
   });
+
+  it('the TypeScript source run directly points at the compiled server (src/build/server-entry.ts)', async () => {
+    const { code, output } = await runAppServerExpectingExit({ ...BASE_ENV, DATA_DIR: tempDir() }, [
+      'src/server/index.ts',
+    ]);
+    expect(code).toBe(1);
+    expect(output).toContain(
+      "this is the server's source: build it (npm run build), then run the compiled server (npm run serve)",
+    );
+    expect(output).not.toMatch(STACK);
+  });
 });

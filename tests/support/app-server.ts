@@ -1,6 +1,9 @@
 /**
- * Starts the production build (`node src/server/index.ts`, as `npm start` does after building) as a
- * child process on a free loopback port, with exactly the environment a test gives it.
+ * Starts the production build (`node dist/server/serve.mjs`, as `npm start` does after building)
+ * as a child process on a free loopback port, with exactly the environment a test gives it.
+ *
+ * With Node's TypeScript support switched off: the compiled server must not load a `.ts` file at
+ * run time (that would bring the type stripper back, 17 MiB; src/build/server-entry.ts).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,6 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT, waitUntilReady } from '#scripts/support/child-process.ts';
 import { freePort } from '#scripts/support/ports.ts';
+import { SERVER_ENTRY } from '#scripts/support/server-runtime.ts';
+
+const COMPILED_SERVER = ['--no-experimental-strip-types', SERVER_ENTRY];
 
 export interface AppServer {
   url: string;
@@ -39,7 +45,7 @@ export async function startAppServer(options: StartOptions = {}): Promise<AppSer
   for (const name of INHERITED) if (process.env[name]) env[name] = process.env[name];
   Object.assign(env, options.env);
 
-  const args = [...(options.nodeArgs ?? []), 'src/server/index.ts'];
+  const args = [...(options.nodeArgs ?? []), ...COMPILED_SERVER];
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -70,13 +76,17 @@ export async function startAppServer(options: StartOptions = {}): Promise<AppSer
   };
 }
 
-/** Runs the server entry and returns how it exited (for configurations that must refuse to start). */
+/**
+ * Runs the server entry (or `args`: another entry with its Node flags) and returns how it exited,
+ * for configurations that must refuse to start.
+ */
 export async function runAppServerExpectingExit(
   env: Record<string, string>,
+  args: string[] = COMPILED_SERVER,
 ): Promise<{ code: number | null; output: string }> {
   const base: Record<string, string> = {};
   for (const name of INHERITED) if (process.env[name]) base[name] = process.env[name];
-  const child = spawn(process.execPath, ['src/server/index.ts'], {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...base, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

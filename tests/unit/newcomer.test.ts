@@ -1,7 +1,7 @@
 /**
  * Traps a new developer fell into by following the README (issue #11): the Node version it names,
  * package.json's engines and the Dockerfile agree, and no command it shows needs a newer Node than
- * it asks for (`node src/server/index.ts` fails on Node 20: ERR_UNKNOWN_FILE_EXTENSION .ts). Also:
+ * it asks for (`node scripts/<x>.ts` fails on Node 20: ERR_UNKNOWN_FILE_EXTENSION .ts). Also:
  * the build prints no warning nobody can act on.
  */
 import { readFileSync } from 'node:fs';

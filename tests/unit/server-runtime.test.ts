@@ -7,7 +7,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SERVER_NODE_FLAGS, SMALL_INSTANCE_ENV, SMALL_INSTANCE_NODE_FLAGS } from '#scripts/support/server-runtime.ts';
+import {
+  SERVER_ENTRY,
+  SERVER_NODE_FLAGS,
+  SMALL_INSTANCE_ENV,
+  SMALL_INSTANCE_NODE_FLAGS,
+} from '#scripts/support/server-runtime.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
@@ -17,9 +22,18 @@ const dockerfile = read('Dockerfile');
 const runtime = dockerfile.slice(dockerfile.lastIndexOf('\n# 4.'));
 
 describe('the server starts with the memory settings it is measured with', () => {
-  it.each(['serve', 'start'])('npm run %s', (name) => {
-    expect(scripts[name]).toMatch(/(^|&& )node (.+) src\/server\/index\.ts$/);
-    expect(/node (.+) src\/server\/index\.ts$/.exec(scripts[name]!)?.[1]?.split(' ')).toEqual(SERVER_NODE_FLAGS);
+  it.each(['serve', 'start'])('npm run %s runs the compiled server with them', (name) => {
+    expect(scripts[name]).toMatch(new RegExp(`(^|&& )node (.+) ${SERVER_ENTRY}$`));
+    expect(new RegExp(`node (.+) ${SERVER_ENTRY}$`).exec(scripts[name]!)?.[1]?.split(' ')).toEqual(SERVER_NODE_FLAGS);
+  });
+
+  it('the Docker image runs the compiled server, not TypeScript', () => {
+    const instructions = runtime
+      .split('\n')
+      .filter((line) => !line.trimStart().startsWith('#'))
+      .join('\n');
+    expect(instructions).toContain(`CMD ["node", "${SERVER_ENTRY}"]`);
+    expect(instructions).not.toMatch(/\.ts\b/);
   });
 
   it('the Docker image, as NODE_OPTIONS (an operator can override it with docker run -e)', () => {
