@@ -44,6 +44,9 @@ export function TodoRow({
   // the no-JS page's labels point at them (tests/http/todos-forms.test.ts checks every reference).
   const textId = `todo-${item.key}-text`;
   const hintId = `todo-${item.key}-hint`;
+  const menuId = `todo-${item.key}-menu`;
+  const editId = `todo-${item.key}-edit`;
+  const deleteId = `todo-${item.key}-delete`;
   const [editing, setEditing] = useState(initiallyEditing);
   const [draft, setDraft] = useState(initialEditText ?? item.content);
   const editInputRef = useRef<HTMLInputElement>(null);
@@ -198,8 +201,9 @@ export function TodoRow({
           {/* <details> is interactive (its <summary> is the button): Escape closes it, as menus do. */}
           {/* eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions */}
           <details className="todo-item__menu" name="todo-actions" ref={menuRef} onKeyDown={handleMenuKeyDown}>
-            <summary className="todo-item__menu-button" aria-label={`Actions for “${item.content}”`}>
-              <span aria-hidden="true">⋯</span>
+            {/* Named "Actions for <text>"; its "⋯" is drawn by global.css (content with empty alt text). */}
+            <summary className="todo-item__menu-button" id={menuId} aria-labelledby={`${menuId} ${textId}`}>
+              <span className="visually-hidden">Actions for</span>
             </summary>
             <div className="todo-item__actions">
               <form
@@ -217,7 +221,8 @@ export function TodoRow({
                   name="edit"
                   value={item.id}
                   className="button button--small button--secondary"
-                  aria-label={`Edit “${item.content}”`}
+                  id={editId}
+                  aria-labelledby={`${editId} ${textId}`}
                 >
                   Edit
                 </button>
@@ -236,7 +241,8 @@ export function TodoRow({
                   name="id"
                   value={item.id}
                   className="button button--small button--danger"
-                  aria-label={`Delete “${item.content}”`}
+                  id={deleteId}
+                  aria-labelledby={`${deleteId} ${textId}`}
                 >
                   Delete
                 </button>

@@ -27,7 +27,7 @@ test('the todo list: empty, with items, filtered, editing, and with a message', 
   await page.getByRole('link', { name: 'Completed' }).click();
   await expectNoSeriousViolations(page, '/todos?filter=completed');
 
-  await page.getByRole('button', { name: 'Edit “a finished todo”' }).click();
+  await page.getByRole('button', { name: 'Edit a finished todo', exact: true }).click();
   await expect(page.getByRole('textbox', { name: 'Edit todo' })).toBeFocused();
   await expectNoSeriousViolations(page, '/todos (editing)');
 

@@ -104,6 +104,16 @@ export function todoCheckbox(page: Page, text: string): Locator {
   return page.getByRole('checkbox', { name: text, exact: true });
 }
 
+/**
+ * A todo's actions menu button, by the todo's exact text: a <summary> ("generic" to Playwright's
+ * roles), named "Actions for <text>" through aria-labelledby, which getByLabel doesn't combine.
+ */
+export function todoMenu(page: Page, text: string): Locator {
+  return todoItems(page)
+    .filter({ has: page.locator('.todo-item__text').getByText(text, { exact: true }) })
+    .locator('summary');
+}
+
 /** The "N item(s) left" counter. */
 export function todoCounter(page: Page): Locator {
   return page.getByText(/^\d+ items? left$/);

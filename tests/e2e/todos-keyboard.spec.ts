@@ -40,19 +40,19 @@ test('every todo action works from the keyboard, in a sensible tab order, with v
   await expect(first).toBeChecked();
   await expect(todoCounter(page)).toHaveText('1 item left');
 
-  await tabTo(page, page.getByRole('button', { name: 'Edit “first”' }));
+  await tabTo(page, page.getByRole('button', { name: 'Edit first', exact: true }));
   await page.keyboard.press('Enter');
   const editor = page.getByRole('textbox', { name: 'Edit todo' });
   await expect(editor).toBeFocused();
   await page.keyboard.press('End');
   await page.keyboard.type(' (edited)');
   await expectSaved(page, 'PATCH', () => page.keyboard.press('Enter'));
-  await expect(page.getByRole('button', { name: 'Edit “first (edited)”' })).toBeFocused();
+  await expect(page.getByRole('button', { name: 'Edit first (edited)', exact: true })).toBeFocused();
 
-  await tabTo(page, page.getByRole('button', { name: 'Delete “first (edited)”' }));
+  await tabTo(page, page.getByRole('button', { name: 'Delete first (edited)', exact: true }));
   await tabTo(page, page.getByRole('checkbox', { name: 'second', exact: true }));
-  await tabTo(page, page.getByRole('button', { name: 'Edit “second”' }));
-  await tabTo(page, page.getByRole('button', { name: 'Delete “second”' }));
+  await tabTo(page, page.getByRole('button', { name: 'Edit second', exact: true }));
+  await tabTo(page, page.getByRole('button', { name: 'Delete second', exact: true }));
 
   const filters = page.getByRole('navigation', { name: 'Filter todos' });
   await tabTo(page, filters.getByRole('link', { name: 'All' }));
@@ -80,8 +80,8 @@ test('every todo action works from the keyboard, in a sensible tab order, with v
   await expect(todoItems(page)).toHaveText([/^second/]); // now completed, so under Completed
 
   await tabTo(page, page.getByRole('checkbox', { name: 'second', exact: true }));
-  await tabTo(page, page.getByRole('button', { name: 'Edit “second”' }));
-  await tabTo(page, page.getByRole('button', { name: 'Delete “second”' }));
+  await tabTo(page, page.getByRole('button', { name: 'Edit second', exact: true }));
+  await tabTo(page, page.getByRole('button', { name: 'Delete second', exact: true }));
   await expectSaved(page, 'DELETE', () => page.keyboard.press('Enter'));
   await expect(page.getByText('Nothing to do yet')).toBeVisible();
   await expect(input).toBeFocused();

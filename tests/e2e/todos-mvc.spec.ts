@@ -95,7 +95,7 @@ test('edits in place: double-click or Edit; Enter and blur save, Escape cancels,
   await expectSaved(page, 'PATCH', () => editor.press('Enter'));
   await expect(editor).toHaveCount(0);
 
-  await page.getByRole('button', { name: 'Edit “second”' }).click();
+  await page.getByRole('button', { name: 'Edit second', exact: true }).click();
   await editor.fill('second, saved on blur');
   await expectSaved(page, 'PATCH', () => page.getByRole('heading', { name: 'Your todos' }).click());
   await expect(editor).toHaveCount(0);
@@ -105,7 +105,7 @@ test('edits in place: double-click or Edit; Enter and blur save, Escape cancels,
   await editor.press('Escape');
   await expect(editor).toHaveCount(0);
 
-  await page.getByRole('button', { name: 'Edit “third”' }).click();
+  await page.getByRole('button', { name: 'Edit third', exact: true }).click();
   await editor.fill('   ');
   await expectSaved(page, 'DELETE', () => editor.press('Enter'));
   await expect(todoItems(page)).toHaveText([/^first, renamed/, /^second, saved on blur/]);
@@ -123,7 +123,7 @@ test('deletes one; clear completed is one request, and only shown when something
   for (const text of ['keep', 'done 1', 'doomed', 'done 2']) await addTodo(page, text);
   await expect(clearCompleted(page)).toHaveCount(0);
 
-  await expectSaved(page, 'DELETE', () => page.getByRole('button', { name: 'Delete “doomed”' }).click());
+  await expectSaved(page, 'DELETE', () => page.getByRole('button', { name: 'Delete doomed', exact: true }).click());
   await expect(todoItems(page)).toHaveText([/^keep/, /^done 1/, /^done 2/]);
 
   await expectSaved(page, 'PATCH', () => todoCheckbox(page, 'done 1').check());

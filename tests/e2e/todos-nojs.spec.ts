@@ -48,7 +48,7 @@ test('lists, adds, toggles, edits, deletes, marks all and clears completed witho
   });
 
   await test.step('editing: Edit opens the editor on the server, Enter saves, Cancel leaves it', async () => {
-    await page.getByRole('button', { name: 'Edit “eggs”' }).click();
+    await page.getByRole('button', { name: 'Edit eggs', exact: true }).click();
     await expect(page).toHaveURL(/\/todos\?edit=\d+$/);
     const editor = page.getByRole('textbox', { name: 'Edit todo' });
     await expect(editor).toHaveValue('eggs');
@@ -57,7 +57,7 @@ test('lists, adds, toggles, edits, deletes, marks all and clears completed witho
     await expect(page).toHaveURL(/\/todos$/);
     await expect(todoItems(page)).toHaveText([/^milk/, /^bread/, /^free-range eggs/]);
 
-    await page.getByRole('button', { name: 'Edit “bread”' }).click();
+    await page.getByRole('button', { name: 'Edit bread', exact: true }).click();
     await page.getByRole('textbox', { name: 'Edit todo' }).fill('never saved');
     await page.getByRole('link', { name: 'Cancel' }).click();
     await expect(todoItems(page)).toHaveText([/^milk/, /^bread/, /^free-range eggs/]);
@@ -89,12 +89,12 @@ test('lists, adds, toggles, edits, deletes, marks all and clears completed witho
   });
 
   await test.step('saving empty text deletes; Delete deletes; Clear completed clears', async () => {
-    await page.getByRole('button', { name: 'Edit “free-range eggs”' }).click();
+    await page.getByRole('button', { name: 'Edit free-range eggs', exact: true }).click();
     await page.getByRole('textbox', { name: 'Edit todo' }).fill('');
     await page.getByRole('button', { name: 'Save' }).click();
     await expect(todoItems(page)).toHaveText([/^milk/, /^bread/]);
 
-    await page.getByRole('button', { name: 'Delete “milk”' }).click();
+    await page.getByRole('button', { name: 'Delete milk', exact: true }).click();
     await expect(todoItems(page)).toHaveText([/^bread/]);
 
     await expect(page.getByRole('button', { name: 'Clear completed' })).toHaveCount(0);

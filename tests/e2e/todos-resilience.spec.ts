@@ -73,7 +73,7 @@ test('a refused toggle, a failed delete and a failed clear roll back with a mess
   await page.route('**/api/todos/*', (route) =>
     route.request().method() === 'DELETE' ? route.abort('internetdisconnected') : route.fallback(),
   );
-  await page.getByRole('button', { name: 'Delete “stays put”' }).click();
+  await page.getByRole('button', { name: 'Delete stays put', exact: true }).click();
   await expect(alert).toHaveText(/“stays put” wasn’t deleted\. Could not reach the server/);
   await expect(todoItems(page)).toHaveText([/^stays open/, /^stays put/]);
   await page.unrouteAll();
@@ -160,7 +160,7 @@ test('two pages of the same user converge when a page regains focus (the fallbac
   await expect(todoCheckbox(other, 'shared')).toBeChecked();
   await expect(todoCounter(other)).toHaveText('1 item left');
 
-  await expectSaved(other, 'DELETE', () => other.getByRole('button', { name: 'Delete “shared”' }).click());
+  await expectSaved(other, 'DELETE', () => other.getByRole('button', { name: 'Delete shared', exact: true }).click());
   await returnTo(page, 'focus');
   await expect(todoItems(page)).toHaveText([/^added in the first page/]);
   await expect(todoCounter(page)).toHaveText('1 item left');

@@ -14,6 +14,7 @@ import {
   test,
   todoCheckbox,
   todoItems,
+  todoMenu,
   uniqueEmail,
 } from './fixtures.ts';
 import { expectNoSeriousViolations } from './page-checks.ts';
@@ -44,7 +45,7 @@ test('undo after a delete brings back the same todo in its place, without taking
   const before = await serverTodos(page);
 
   // Keyboard: Delete on "two"; focus stays in the list, the offer is announced and visible.
-  await page.getByRole('button', { name: 'Delete “two”' }).focus();
+  await page.getByRole('button', { name: 'Delete two', exact: true }).focus();
   await expectSaved(page, 'DELETE', () => page.keyboard.press('Enter'));
   await expect(undoOffer(page)).toBeVisible();
   await expect(undoOffer(page)).toContainText('Deleted “two”');
@@ -101,7 +102,7 @@ test('undo after clear completed, with a reload in between, restores the same id
   expect(await serverTodos(page)).toEqual(before);
 
   // The same for a single delete.
-  await expectSaved(page, 'DELETE', () => page.getByRole('button', { name: 'Delete “b”' }).click());
+  await expectSaved(page, 'DELETE', () => page.getByRole('button', { name: 'Delete b', exact: true }).click());
   await page.reload();
   await undo(page);
   expect(await serverTodos(page)).toEqual(before);
@@ -111,7 +112,9 @@ test('undo after clear completed, with a reload in between, restores the same id
 test('the undo offer leaves after about 8 seconds, and the delete stands', async ({ page, user }) => {
   void user;
   await addTodo(page, 'gone for good');
-  await expectSaved(page, 'DELETE', () => page.getByRole('button', { name: 'Delete “gone for good”' }).click());
+  await expectSaved(page, 'DELETE', () =>
+    page.getByRole('button', { name: 'Delete gone for good', exact: true }).click(),
+  );
   await expect(undoOffer(page)).toBeVisible();
   await page.mouse.move(0, 0);
   await expect(undoOffer(page)).toHaveCount(0, { timeout: 12_000 });
@@ -139,7 +142,7 @@ test('Retry sends a failed change again', async ({ page, user }) => {
   expect((await serverTodos(page))[0]).toMatchObject({ content: 'try again', completed: true });
 
   // A failed undo offers Retry too.
-  await expectSaved(page, 'DELETE', () => page.getByRole('button', { name: 'Delete “try again”' }).click());
+  await expectSaved(page, 'DELETE', () => page.getByRole('button', { name: 'Delete try again', exact: true }).click());
   await page.route('**/api/todos/restore', (route) => route.abort('internetdisconnected'), { times: 1 });
   await undoOffer(page).getByRole('button', { name: 'Undo' }).click();
   await expect(alert).toContainText('Undo failed');
@@ -163,7 +166,7 @@ test.describe('without JavaScript', () => {
       await expect(todoItems(page).last()).toHaveText(new RegExp(`^${text}`));
     }
     const before = await serverTodos(page);
-    await page.getByRole('button', { name: 'Delete “oops”' }).click();
+    await page.getByRole('button', { name: 'Delete oops', exact: true }).click();
     await expect(page).toHaveURL(/\/todos\?undo=\d+$/);
     await expect(todoItems(page)).toHaveText([/^keep/]);
     await page.getByRole('button', { name: 'Undo' }).click();
@@ -205,8 +208,9 @@ for (const width of [320, 390]) {
     };
     const row = todoItems(page).first();
     await sizeOf('check box', row.getByRole('checkbox'));
-    // A <summary>: a disclosure button to screen readers, "generic" to Playwright's role names.
-    const menu = row.getByLabel(`Actions for “${LONG}”`);
+    // A <summary>: a disclosure button to screen readers, named after the todo.
+    const menu = todoMenu(page, LONG);
+    await expect(menu).toHaveAccessibleName(`Actions for ${LONG}`);
     await sizeOf('actions menu', menu);
     await expect(row.getByRole('button', { name: /^Delete/ })).toBeHidden();
     await menu.click();
@@ -250,8 +254,8 @@ test('a wide screen: the list is centred, the row actions inline', async ({ page
   const right = 1280 - (list!.x + list!.width);
   expect(Math.abs(left - right)).toBeLessThan(24);
   expect(list!.width).toBeGreaterThan(560);
-  await expect(page.getByRole('button', { name: 'Delete “centred”' })).toBeVisible();
-  await expect(page.getByLabel('Actions for “centred”')).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Delete centred', exact: true })).toBeVisible();
+  await expect(todoMenu(page, 'centred')).toBeHidden();
 });
 
 test('axe: a phone with a row menu open, the undo offer and a Retry alert, light and dark', async ({ page, user }) => {
@@ -266,9 +270,9 @@ test('axe: a phone with a row menu open, the undo offer and a Retry alert, light
   await todoCheckbox(page, 'kept').click();
   await expect(page.getByRole('alert').getByRole('button', { name: 'Retry' })).toBeVisible();
   const row = todoItems(page).last();
-  await row.getByLabel('Actions for “deleted”').click();
-  await expectSaved(page, 'DELETE', () => row.getByRole('button', { name: 'Delete “deleted”' }).click());
-  await todoItems(page).first().getByLabel('Actions for “kept”').click();
+  await todoMenu(page, 'deleted').click();
+  await expectSaved(page, 'DELETE', () => row.getByRole('button', { name: 'Delete deleted', exact: true }).click());
+  await todoMenu(page, 'kept').click();
   await expect(undoOffer(page)).toBeVisible();
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
