@@ -7,6 +7,7 @@ import sitemap from '@astrojs/sitemap';
 import starlight from '@astrojs/starlight';
 import auth from 'auth-astro';
 import { astroCspDigestsOnce } from '#build/astro-csp-digests-once.ts';
+import { astroIslandDecryptOnce } from '#build/astro-island-decrypt-once.ts';
 import { astroRequestAccessors } from '#build/astro-request-accessors.ts';
 import { authAstroWithoutBuildEnv } from '#build/auth-astro-without-build-env.ts';
 import { clientBoundary } from '#build/client-boundary.ts';
@@ -129,8 +130,15 @@ export default defineConfig({
     },
   },
   vite: {
+    // Astro's per-request getters, CSP digests and server-island decryptions made once (ADR 0012);
     // clientBoundary: the build fails if an island's bundle pulls in server-only code.
-    plugins: [authAstroWithoutBuildEnv(), astroRequestAccessors(), astroCspDigestsOnce(), clientBoundary()],
+    plugins: [
+      authAstroWithoutBuildEnv(),
+      astroRequestAccessors(),
+      astroCspDigestsOnce(),
+      astroIslandDecryptOnce(),
+      clientBoundary(),
+    ],
     build: {
       rolldownOptions: {
         // Astro marks MDX content modules with its own "use astro:head-inject" directive, which the

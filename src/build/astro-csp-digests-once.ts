@@ -9,8 +9,7 @@
  * The snippet must match Astro's source exactly: when an Astro update changes it, the build fails
  * here (then check whether Astro caches these digests itself and remove this module, or update it).
  */
-import type { Plugin } from 'vite';
-import { ASTRO_FETCH_STATE, replaceExactly, rewriteModulePlugin } from './exact-replace.ts';
+import { ASTRO_FETCH_STATE, moduleRewrite } from './exact-replace.ts';
 
 const REPLACEMENTS: Array<[string, string]> = [
   [
@@ -41,14 +40,16 @@ function __cspDigestOnce(data, algorithm) {
 }
 `;
 
-/** Astro's fetch-state.js with the head elements' CSP digests computed once (throws when a snippet is missing). */
-export function rewriteCspDigests(code: string): string {
-  const hint =
-    "astro-csp-digests-once: Astro's fetch-state.js no longer contains the expected CSP digest loop (Astro was updated?). " +
-    'If Astro now computes these digests once, remove src/build/astro-csp-digests-once.ts; otherwise update it.';
-  return replaceExactly(code, REPLACEMENTS, hint) + CSP_DIGEST_MEMO;
-}
+const CSP_DIGESTS_ONCE = moduleRewrite({
+  name: 'astro-csp-digests-once',
+  file: ASTRO_FETCH_STATE,
+  module: "Astro's fetch-state.js",
+  replacements: REPLACEMENTS,
+  helpers: CSP_DIGEST_MEMO,
+  advice:
+    'If Astro now computes these digests once, remove src/build/astro-csp-digests-once.ts; otherwise update the snippets.',
+});
 
-export function astroCspDigestsOnce(): Plugin {
-  return rewriteModulePlugin('astro-csp-digests-once', ASTRO_FETCH_STATE, rewriteCspDigests);
-}
+/** Astro's fetch-state.js with the head elements' CSP digests computed once (throws when a snippet is missing). */
+export const rewriteCspDigests = CSP_DIGESTS_ONCE.rewrite;
+export const astroCspDigestsOnce = CSP_DIGESTS_ONCE.plugin;

@@ -16,8 +16,7 @@
  * build fails here instead of shipping half a fix — then check whether Astro has fixed it upstream
  * (remove this module) or update the snippets.
  */
-import type { Plugin } from 'vite';
-import { ASTRO_FETCH_STATE, replaceExactly, rewriteModulePlugin } from './exact-replace.ts';
+import { ASTRO_FETCH_STATE, moduleRewrite } from './exact-replace.ts';
 
 /** [what Astro 7.3 has, what replaces it] */
 const REPLACEMENTS: Array<[string, string]> = [
@@ -252,14 +251,16 @@ const __PAGE_PARTIAL_ACCESSORS = {
 };
 `;
 
-/** Astro's fetch-state.js with its per-request getters made once (throws when a snippet is missing). */
-export function rewriteFetchState(code: string): string {
-  const hint =
-    "astro-request-accessors: Astro's fetch-state.js no longer contains an expected snippet (Astro was updated?). " +
-    'If Astro no longer makes getters per request, remove src/build/astro-request-accessors.ts; otherwise update it.';
-  return replaceExactly(code, REPLACEMENTS, hint) + HELPERS;
-}
+const REQUEST_ACCESSORS = moduleRewrite({
+  name: 'astro-request-accessors',
+  file: ASTRO_FETCH_STATE,
+  module: "Astro's fetch-state.js",
+  replacements: REPLACEMENTS,
+  helpers: HELPERS,
+  advice:
+    'If Astro no longer makes getters per request, remove src/build/astro-request-accessors.ts; otherwise update the snippets.',
+});
 
-export function astroRequestAccessors(): Plugin {
-  return rewriteModulePlugin('astro-request-accessors', ASTRO_FETCH_STATE, rewriteFetchState);
-}
+/** Astro's fetch-state.js with its per-request getters made once (throws when a snippet is missing). */
+export const rewriteFetchState = REQUEST_ACCESSORS.rewrite;
+export const astroRequestAccessors = REQUEST_ACCESSORS.plugin;

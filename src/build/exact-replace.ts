@@ -6,7 +6,7 @@ export const ASTRO_FETCH_STATE = /[\\/]astro[\\/]dist[\\/]core[\\/]fetch[\\/]fet
 /**
  * Replaces snippets of a dependency's built code that must be there exactly as written: when an
  * update changes one, the build fails with the module's hint instead of shipping half a change.
- * Used by the build-time rewrites of Astro's code (astro-request-accessors.ts, astro-csp-digests-once.ts).
+ * Used by moduleRewrite() below.
  */
 export function replaceExactly(
   code: string,
@@ -21,14 +21,37 @@ export function replaceExactly(
   return rewritten;
 }
 
-/** A Vite plugin that rewrites one dependency module (matched by `file`) in the server bundle. */
-export function rewriteModulePlugin(name: string, file: RegExp, rewrite: (code: string) => string): Plugin {
+/** One build-time rewrite of a dependency's module: exact snippets replaced, helpers appended. */
+export interface ModuleRewrite {
+  /** The Vite plugin's name; an error about a missing snippet starts with it. */
+  name: string;
+  /** The module, by its path. */
+  file: RegExp;
+  /** The module as a person names it in that error, e.g. "Astro's fetch-state.js". */
+  module: string;
+  replacements: ReadonlyArray<readonly [string, string]>;
+  /** Appended to the module: the helpers the replacements call. */
+  helpers: string;
+  /** What to do when a snippet is missing (after "Astro was updated?"). */
+  advice: string;
+}
+
+/**
+ * The rewrite as a function of the module's code (throws when a snippet is missing; the unit tests
+ * run it on the installed dependency) and as the Vite plugin that applies it in the server bundle.
+ */
+export function moduleRewrite(spec: ModuleRewrite): { rewrite: (code: string) => string; plugin: () => Plugin } {
+  const hint = `${spec.name}: ${spec.module} no longer contains an expected snippet (Astro was updated?). ${spec.advice}`;
+  const rewrite = (code: string) => replaceExactly(code, spec.replacements, hint) + spec.helpers;
   return {
-    name,
-    enforce: 'pre',
-    transform(code, id) {
-      if (!file.test(id)) return null;
-      return { code: rewrite(code), map: null };
-    },
+    rewrite,
+    plugin: () => ({
+      name: spec.name,
+      enforce: 'pre',
+      transform(code, id) {
+        if (!spec.file.test(id)) return null;
+        return { code: rewrite(code), map: null };
+      },
+    }),
   };
 }

@@ -1,6 +1,7 @@
 /**
- * The installed Astro's fetch-state.js, as src/build's rewrites (astro-request-accessors.ts,
- * astro-csp-digests-once.ts) receive it: their unit tests run them against the real source.
+ * The installed Astro's modules as src/build's rewrites (astro-request-accessors.ts,
+ * astro-csp-digests-once.ts, astro-island-decrypt-once.ts) receive them: their unit tests run
+ * them against the real source.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -8,7 +9,9 @@ import path from 'node:path';
 
 const require = createRequire(import.meta.url);
 
-export const astroFetchStateSource = readFileSync(
-  path.join(path.dirname(require.resolve('astro/package.json')), 'dist/core/fetch/fetch-state.js'),
-  'utf8',
-);
+/** A file of the installed Astro's dist/, e.g. `core/fetch/fetch-state.js`. */
+export function astroDistSource(file: string): string {
+  return readFileSync(path.join(path.dirname(require.resolve('astro/package.json')), 'dist', file), 'utf8');
+}
+
+export const astroFetchStateSource = astroDistSource('core/fetch/fetch-state.js');
