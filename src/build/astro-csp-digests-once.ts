@@ -9,7 +9,7 @@
  * The snippet must match Astro's source exactly: when an Astro update changes it, the build fails
  * here (then check whether Astro caches these digests itself and remove this module, or update it).
  */
-import { ASTRO_FETCH_STATE, moduleRewrite } from './exact-replace.ts';
+import { ASTRO_FETCH_STATE, moduleRewrite, SETTLED_ONCE } from './exact-replace.ts';
 
 const REPLACEMENTS: Array<[string, string]> = [
   [
@@ -23,20 +23,13 @@ const REPLACEMENTS: Array<[string, string]> = [
 ];
 
 /** Digest by algorithm, then by content: a promise until the first digest settles, then the digest. */
-export const CSP_DIGEST_MEMO = `
+export const CSP_DIGEST_MEMO = `${SETTLED_ONCE}
 const __cspDigests = new Map();
 function __cspDigestOnce(data, algorithm) {
   let byContent = __cspDigests.get(algorithm);
   if (!byContent) __cspDigests.set(algorithm, byContent = new Map());
-  let digest = byContent.get(data);
-  if (digest === undefined) {
-    // Bounded in case some integration adds head elements per request: then the memo only restarts.
-    if (byContent.size >= 512) byContent.clear();
-    digest = generateCspDigest(data, algorithm);
-    byContent.set(data, digest);
-    digest.then((value) => byContent.set(data, value), () => byContent.delete(data));
-  }
-  return digest;
+  // Bounded in case some integration adds head elements per request: then the memo only restarts.
+  return __settledOnce(byContent, data, generateCspDigest, data, algorithm);
 }
 `;
 

@@ -11,7 +11,7 @@
  * The snippets must match Astro's source exactly: when an Astro update changes them, the build
  * fails here (then check whether Astro caches these itself and remove this module, or update it).
  */
-import { moduleRewrite } from './exact-replace.ts';
+import { moduleRewrite, SETTLED_ONCE } from './exact-replace.ts';
 
 /** Astro's server-island endpoint (the `/_server-islands/<name>` route). */
 export const ASTRO_ISLAND_ENDPOINT = /[\\/]astro[\\/]dist[\\/]core[\\/]server-islands[\\/]endpoint\.js$/;
@@ -29,21 +29,13 @@ const REPLACEMENTS: Array<[string, string]> = [
 ];
 
 /** Plaintext by key, then by additional data and ciphertext: a promise until it settles, then the string. */
-export const ISLAND_DECRYPT_MEMO = `
+export const ISLAND_DECRYPT_MEMO = `${SETTLED_ONCE}
 const __islandPlaintexts = new WeakMap();
 function __decryptStringOnce(key, encoded, additionalData) {
   let byValue = __islandPlaintexts.get(key);
   if (!byValue) __islandPlaintexts.set(key, byValue = new Map());
-  const id = additionalData + '\\n' + encoded;
-  let plaintext = byValue.get(id);
-  if (plaintext === undefined) {
-    // Bounded: a build has a few island ciphertexts; many distinct valid ones only restart the memo.
-    if (byValue.size >= 512) byValue.clear();
-    plaintext = decryptString(key, encoded, additionalData);
-    byValue.set(id, plaintext);
-    plaintext.then((value) => byValue.set(id, value), () => byValue.delete(id));
-  }
-  return plaintext;
+  // Bounded: a build has a few island ciphertexts; many distinct valid ones only restart the memo.
+  return __settledOnce(byValue, additionalData + '\\n' + encoded, decryptString, key, encoded, additionalData);
 }
 `;
 

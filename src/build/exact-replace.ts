@@ -55,3 +55,23 @@ export function moduleRewrite(spec: ModuleRewrite): { rewrite: (code: string) =>
     }),
   };
 }
+
+/**
+ * Appended (as source) to a rewritten module whose replacements memoise an async function of
+ * build-time values: `__settledOnce(entries, id, compute, a, b, c)` answers `compute(a, b, c)`'s
+ * promise for `id` until it settles, then its value (no promise, no work); a rejection is not
+ * kept; at most 512 entries, then the memo restarts. Arguments rather than a closure: nothing is
+ * allocated per call once the value is there.
+ */
+export const SETTLED_ONCE = `
+function __settledOnce(entries, id, compute, a, b, c) {
+  let value = entries.get(id);
+  if (value === undefined) {
+    if (entries.size >= 512) entries.clear();
+    value = compute(a, b, c);
+    entries.set(id, value);
+    value.then((settled) => entries.set(id, settled), () => entries.delete(id));
+  }
+  return value;
+}
+`;
