@@ -41,6 +41,13 @@ process.on('unhandledRejection', (error) => log.error('[server] unhandled reject
 process.on('uncaughtException', (error) => log.error('[server] uncaught exception', error));
 
 async function main() {
+  // Production runs this file compiled, as dist/server/serve.mjs (src/build/server-entry.ts), and
+  // serves the build it sits in; run as TypeScript it would look for a build in src/.
+  if (import.meta.url.endsWith('.ts')) {
+    refuseToStart(
+      "this is the server's source: build it (npm run build), then run the compiled server (npm run serve)",
+    );
+  }
   let cfg;
   try {
     cfg = loadConfig();
@@ -62,12 +69,7 @@ async function main() {
   }
 
   // The build to serve: DIST_DIR (two builds side by side, e.g. blue/green), else the one this file
-  // was compiled into — it runs as dist/server/serve.mjs (src/build/server-entry.ts).
-  if (import.meta.url.endsWith('.ts')) {
-    refuseToStart(
-      "this is the server's source: build it (npm run build), then run the compiled server (npm run serve)",
-    );
-  }
+  // was compiled into (see the check at the start of main).
   const distDir = cfg.distDir ? pathToFileURL(cfg.distDir + path.sep) : new URL('../', import.meta.url);
   if (!existsSync(new URL('server/entry.mjs', distDir))) {
     refuseToStart(

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { CSP_DIGEST_MEMO, rewriteCspDigests } from '#build/astro-csp-digests-once.ts';
-import { astroFetchStateSource as source } from '../support/astro-fetch-state.ts';
+import { astroFetchStateSource as source } from '../support/astro-dist.ts';
 
 type Digest = (data: string, algorithm: string) => Promise<string> | string;
 

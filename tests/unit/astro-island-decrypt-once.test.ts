@@ -5,12 +5,10 @@
  * memo decrypts each (key, additional data, ciphertext) once, a forged value fails every time and
  * is never kept, another key is not answered from the memo, and a changed Astro fails the build.
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ISLAND_DECRYPT_MEMO, rewriteIslandDecryption } from '#build/astro-island-decrypt-once.ts';
-import { astroDistSource } from '../support/astro-fetch-state.ts';
+import { astroDistFile, astroDistSource } from '../support/astro-dist.ts';
 
 type Decrypt = (key: CryptoKey, encoded: string, additionalData: string) => Promise<string>;
 interface AstroEncryption {
@@ -20,12 +18,10 @@ interface AstroEncryption {
 }
 
 const source = astroDistSource('core/server-islands/endpoint.js');
-const require = createRequire(import.meta.url);
 let astro: AstroEncryption;
 
 beforeAll(async () => {
-  const file = path.join(path.dirname(require.resolve('astro/package.json')), 'dist/core/encryption.js');
-  astro = (await import(pathToFileURL(file).href)) as AstroEncryption;
+  astro = (await import(pathToFileURL(astroDistFile('core/encryption.js')).href)) as AstroEncryption;
 });
 
 /** The memo as the rewritten module defines it, over `decryptString`. */

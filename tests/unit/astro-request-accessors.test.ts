@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { rewriteFetchState } from '#build/astro-request-accessors.ts';
-import { astroFetchStateSource as source } from '../support/astro-fetch-state.ts';
+import { astroFetchStateSource as source } from '../support/astro-dist.ts';
 
 /** The body of `name(...) {` in `code`, to its matching brace. */
 function methodBody(code: string, name: string): string {
