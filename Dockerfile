@@ -49,11 +49,11 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 #    than Node's defaults and 100 MiB lighter: without a memory limit the server peaks at 250–390
 #    MiB RSS under load. With one (docker run --memory=256m, a Kubernetes limit), Node sizes its
 #    heap from the limit: measured in a 256 MiB cgroup under the bench's signed-in load, peaks of
-#    197–229 MiB, no kill, every request answered. Where the limit isn't visible to the process
+#    175–237 MiB, no kill, every request answered. Where the limit isn't visible to the process
 #    as a cgroup, give it 512 MiB, or on a 256 MiB instance run it with
 #      -e NODE_OPTIONS="--max-semi-space-size=8 --max-old-space-size=128" \
 #      -e GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072:glibc.malloc.trim_threshold=131072
-#    (peaks 150–250 MiB; signed-in pages then cost two to three times the CPU).
+#    (peaks 150–215 MiB; /todos then answers about a quarter fewer requests per second).
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \

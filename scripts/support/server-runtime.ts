@@ -28,8 +28,9 @@ export const SERVER_NODE_FLAGS = ['--max-semi-space-size=16'];
  * For a 256 MiB instance (NODE_OPTIONS, see the Dockerfile): also a full collection before the old
  * generation passes 128 MiB, and glibc's malloc with fixed thresholds (ignored by musl), which
  * otherwise keeps tens of MiB of freed blocks resident in its per-thread arenas after a burst.
- * Peak RSS about 150–250 MiB under the bench, but each /todos render then costs two to three
- * times the CPU (frequent full collections), and signed-in API requests 10–40 % more. Not lower:
+ * Peak RSS 150–215 MiB under the bench (README → Memory, round 10), but /todos then answers about
+ * a quarter fewer requests per second (a full collection every ~200 ms), signed-in API requests
+ * about a tenth fewer. Not lower:
  * with a 64 MiB old generation, 50 concurrent /todos renders stall the process in collections.
  */
 export const SMALL_INSTANCE_NODE_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=128'];
