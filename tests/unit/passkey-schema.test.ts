@@ -1,6 +1,6 @@
 /** The passkey routes' input rules: ids in URLs, names, and the challenge an answer signed. */
 import { describe, expect, it } from 'vitest';
-import { nameSchema, parsePasskeyId, signedChallenge } from '#lib/passkeys/schema.server.ts';
+import { nameSchema, parsePasskeyId, signInSchema, signedChallenge } from '#lib/passkeys/schema.server.ts';
 
 const clientData = (data: unknown) => Buffer.from(JSON.stringify(data)).toString('base64url');
 const CHALLENGE = 'x'.repeat(43);
@@ -46,4 +46,41 @@ describe('passkey input', () => {
   ])('signedChallenge: %s', (_label, encoded, expected) => {
     expect(signedChallenge(encoded)).toBe(expected);
   });
+
+  /**
+   * Signature sizes of the algorithms SimpleWebAuthn offers (pubKeyCredParams): Ed25519 64 bytes,
+   * ES256 ~72, RS256 256, ML-DSA-44 2,420 (FIPS 204; Chromium 156's virtual authenticator picks it
+   * first), and ML-DSA-87 4,627, the largest. A 2,048-character bound refused every ML-DSA answer.
+   */
+  it.each([
+    ['Ed25519', 64],
+    ['ES256', 72],
+    ['RS256', 256],
+    ['ML-DSA-44', 2_420],
+    ['ML-DSA-65', 3_309],
+    ['ML-DSA-87', 4_627],
+  ])('a sign-in answer signed with %s (%i bytes) is accepted', (_alg, bytes) => {
+    expect(signInSchema.safeParse(signInBody(bytes)).success).toBe(true);
+  });
+
+  it('a signature past the largest algorithm is refused', () => {
+    expect(signInSchema.safeParse(signInBody(8_192)).success).toBe(false);
+  });
 });
+
+function signInBody(signatureBytes: number) {
+  const b64 = (bytes: number) => Buffer.alloc(bytes, 7).toString('base64url');
+  return {
+    response: {
+      id: b64(32),
+      rawId: b64(32),
+      type: 'public-key',
+      clientExtensionResults: {},
+      response: {
+        clientDataJSON: clientData({ type: 'webauthn.get', challenge: CHALLENGE }),
+        authenticatorData: b64(37),
+        signature: b64(signatureBytes),
+      },
+    },
+  };
+}

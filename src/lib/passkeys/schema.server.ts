@@ -22,6 +22,13 @@ export const nameSchema = z
   .max(NAME_MAX, `name must be at most ${NAME_MAX} characters`)
   .refine((value) => ![...value].some((c) => c < ' ' || c === '\u007f'), 'name must not contain control characters');
 
+/**
+ * The longest signature a WebAuthn algorithm makes, base64url: ML-DSA-87 (FIPS 204, COSE -50),
+ * 4,627 bytes. SimpleWebAuthn offers ML-DSA first, and authenticators that support it (Chromium's,
+ * from version 156) sign with it: a bound sized for RSA refused every such sign-in.
+ */
+const SIGNATURE_MAX_CHARS = Math.ceil((4_627 * 4) / 3);
+
 const extras = {
   type: z.literal('public-key', { error: 'type must be "public-key"' }),
   clientExtensionResults: z.looseObject({}),
@@ -45,7 +52,7 @@ const authenticationResponse = z.looseObject({
   response: z.looseObject({
     clientDataJSON: base64url('response.clientDataJSON'),
     authenticatorData: base64url('response.authenticatorData'),
-    signature: base64url('response.signature', 2048),
+    signature: base64url('response.signature', SIGNATURE_MAX_CHARS),
     userHandle: base64url('response.userHandle', 128).optional(),
   }),
   ...extras,
