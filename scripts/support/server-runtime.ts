@@ -30,8 +30,8 @@ export const SERVER_NODE_FLAGS = ['--max-semi-space-size=16'];
  * otherwise keeps tens of MiB of freed blocks resident in its per-thread arenas after a burst.
  * Peak RSS 150–215 MiB under the bench (README → Memory, round 10), but /todos then answers about
  * a quarter fewer requests per second (a full collection every ~200 ms), signed-in API requests
- * about a tenth fewer. Not lower:
- * with a 64 MiB old generation, 50 concurrent /todos renders stall the process in collections.
+ * about a tenth fewer. Not lower: with a 64 MiB old generation, 50 concurrent /todos renders stall
+ * the process in collections.
  */
 export const SMALL_INSTANCE_NODE_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=128'];
 export const SMALL_INSTANCE_ENV: Record<string, string> = {
