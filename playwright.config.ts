@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
 import { chromium } from 'playwright-core';
-import { SERVER_ENTRY } from './scripts/support/server-runtime.ts';
+import { SERVER_ENTRY, SERVER_NODE_FLAGS } from './scripts/support/server-runtime.ts';
 
 /** Fixed so baseURL can be known before the server starts; override with E2E_PORT if taken. */
 const PORT = Number(process.env.E2E_PORT ?? 4329);
@@ -107,7 +107,8 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `node ${SERVER_ENTRY}`,
+    // As `npm start` runs it: local mode (PGlite) under production's heap limits.
+    command: `node ${SERVER_NODE_FLAGS.join(' ')} ${SERVER_ENTRY}`,
     env: serverEnv,
     // 127.0.0.1 rather than localhost: the server binds IPv4 only, and `localhost` may resolve to ::1 first.
     url: `http://127.0.0.1:${PORT}/`,

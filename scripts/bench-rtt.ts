@@ -15,7 +15,7 @@ import http from 'node:http';
 import type autocannon from 'autocannon';
 import { openDatabase } from '#lib/db/index.server.ts';
 import { FLOORS } from './bench-budgets.ts';
-import { SERVER_ENTRY } from './support/server-runtime.ts';
+import { productionRuntime, SERVER_ENTRY } from './support/server-runtime.ts';
 
 /** A route as the main bench describes it (the part this needs). */
 export interface DistanceRoute {
@@ -145,11 +145,13 @@ async function startDistanceApp(
     /proxy ready/,
   );
   const appPort = await context.freePort();
+  const runtime = productionRuntime();
   const app = await context.startNode(
     'app-distance',
-    [SERVER_ENTRY],
+    [...runtime.nodeFlags, SERVER_ENTRY],
     {
       ...context.appEnv,
+      ...runtime.env,
       NEON_WS_PROXY: `127.0.0.1:${proxyPort}/v1`,
       PORT: String(appPort),
       HOST: '127.0.0.1',

@@ -13,7 +13,8 @@
  * of the same route; the floors gate the production rows only.
  * Each row also has the serving process's peak RSS during it (scripts/support/process-memory.ts;
  * RSS seldom goes back down, so a row's peak includes what earlier rows left resident); every
- * server runs with production's Node flags (scripts/support/server-runtime.ts).
+ * server runs with production's Node flags and allocator (scripts/support/server-runtime.ts:
+ * jemalloc when Debian's libjemalloc2 is installed, as in the Docker image; the run says which).
  * Prints one table and writes the figures as JSON (dist/bench-results.json, or BENCH_OUT).
  *
  * Knobs: BENCH_DURATION (seconds per measurement, default 10), BENCH_CONNECTIONS (default
@@ -33,7 +34,7 @@ import { postgresAppEnv } from './support/postgres-app-env.ts';
 import { freePort } from './support/ports.ts';
 import { rawRequest } from './support/raw-http.ts';
 import { samplePeakRss } from './support/process-memory.ts';
-import { SERVER_ENTRY, SERVER_NODE_FLAGS } from './support/server-runtime.ts';
+import { productionRuntime, SERVER_ENTRY } from './support/server-runtime.ts';
 import { exitWithoutBuild, ROOT, startNode as startChild, stopChild } from './support/child-process.ts';
 import { BUDGETS, FLOORS, measureLandingBytes, measurePageScripts } from './bench-budgets.ts';
 import { measureLiveStreams } from './bench-live.ts';
@@ -256,10 +257,14 @@ async function driverLimit(
   };
 }
 
+/** How the app servers start: production's memory settings on this machine. */
+const RUNTIME = productionRuntime();
+
 async function main() {
   console.log(
     `[bench] ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ${DURATION} s per measurement, connections ${CONNECTIONS.join(', ')}`,
   );
+  console.log(`[bench] app servers: node ${RUNTIME.nodeFlags.join(' ')}, malloc: ${RUNTIME.allocator}`);
   const postgres = await startThrowawayPostgres();
   const proxyPort = await freePort();
   // The proxy carries every query of the app: in its own process, not competing with autocannon.
@@ -291,11 +296,12 @@ async function main() {
   const env = postgresAppEnv({ databaseUrl, wsProxy, resend, port: appPort });
   // BENCH_APP_NODE_ARGS: extra Node flags for the app server, e.g. "--cpu-prof --cpu-prof-dir=prof".
   const appArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  // Every server measured runs with production's Node flags (its RSS is a column and a floor).
+  // Every server measured runs with production's Node flags and allocator (its RSS is a column and
+  // a floor).
   const app = await startNode(
     'app',
-    [...SERVER_NODE_FLAGS, ...appArgs, SERVER_ENTRY],
-    { ...env, PORT: String(appPort), HOST: '127.0.0.1', DATA_DIR: path.join(work, 'data') },
+    [...RUNTIME.nodeFlags, ...appArgs, SERVER_ENTRY],
+    { ...env, ...RUNTIME.env, PORT: String(appPort), HOST: '127.0.0.1', DATA_DIR: path.join(work, 'data') },
     /listening on/,
   );
   const appUrl = `http://127.0.0.1:${appPort}`;
@@ -313,8 +319,8 @@ async function main() {
     // LOG_LEVEL=warn prints no "listening on": wait for the health probe instead.
     const child = await startNode(
       `app-${port}`,
-      [...SERVER_NODE_FLAGS, SERVER_ENTRY],
-      { ...env, ...extra, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir },
+      [...RUNTIME.nodeFlags, SERVER_ENTRY],
+      { ...env, ...RUNTIME.env, ...extra, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir },
       /(?:)/,
     );
     variantPids[name] = child.pid;
@@ -499,9 +505,10 @@ async function main() {
     const livePort = await freePort();
     const liveApp = await startNode(
       'app-live',
-      [SERVER_ENTRY],
+      [...RUNTIME.nodeFlags, SERVER_ENTRY],
       {
         ...env,
+        ...RUNTIME.env,
         LIVE_STREAMS_PER_USER: '1000',
         PORT: String(livePort),
         HOST: '127.0.0.1',
@@ -552,6 +559,7 @@ async function main() {
       memoryGiB: Math.round(os.totalmem() / 2 ** 30),
       node: process.version,
     },
+    server: { nodeFlags: RUNTIME.nodeFlags, allocator: RUNTIME.allocator },
     durationSeconds: DURATION,
     floors: FLOORS,
     budgets: { ...budgets, limits: BUDGETS },

@@ -1,15 +1,27 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs from Debian's packages when the machine lacks it:
-# Chromium for Playwright (unless Playwright has a browser of its own) and the PostgreSQL server
-# binaries for the throwaway test cluster. Needs root (or sudo) only when something is missing.
+# Installs what the tests and the bench need from Debian's packages when the machine lacks it:
+#   chromium      for Playwright (unless Playwright has a browser of its own)
+#   postgresql    the server binaries for the throwaway test cluster
+#   jemalloc      the allocator the production server runs with (Dockerfile; the bench and the
+#                 memory tests start the server with it, as the image does)
+# Usage: ensure-test-deps.sh [what...] (all three by default). Needs root (or sudo) only when
+# something is missing.
 set -euo pipefail
 
+wanted=("$@")
+[[ ${#wanted[@]} -eq 0 ]] && wanted=(chromium postgresql jemalloc)
+wants() { [[ " ${wanted[*]} " == *" $1 "* ]]; }
+
 missing=()
-if [[ -z "${PLAYWRIGHT_CHROMIUM:-}" ]] && ! command -v chromium >/dev/null 2>&1 && [[ ! -x /usr/bin/chromium ]]; then
+if wants chromium && [[ -z "${PLAYWRIGHT_CHROMIUM:-}" ]] && ! command -v chromium >/dev/null 2>&1 && [[ ! -x /usr/bin/chromium ]]; then
   missing+=(chromium)
 fi
-if [[ -z "${PG_BIN:-}" ]] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
+if wants postgresql && [[ -z "${PG_BIN:-}" ]] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
   missing+=(postgresql)
+fi
+# Linux only (macOS has no Debian packages; the server then runs with the platform's malloc).
+if wants jemalloc && [[ "$(uname -s)" == Linux ]] && ! ls /usr/lib/*-linux-gnu/libjemalloc.so.2 /usr/local/lib/libjemalloc.so.2 >/dev/null 2>&1; then
+  missing+=(libjemalloc2)
 fi
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 

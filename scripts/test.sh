@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: everything a fresh machine needs, then every test, and how long each stage took.
-#   1. system packages the tests use (Chromium, PostgreSQL server binaries) if missing
+#   1. system packages the tests use (Chromium, PostgreSQL server binaries, jemalloc) if missing
 #   2. type check (astro check: .astro, .ts and .tsx files), lint, format check and knip (dead code)
 #   3. a production build (HTTP and browser tests run against it, as users do)
 #   4. unit tests (Vitest project `unit`: no database, no build)

@@ -1,18 +1,19 @@
 /**
  * Issue #16: the production build fits the smallest instances of common hosts (256 MiB). The
- * server runs in Postgres mode with production's memory settings (scripts/support/server-runtime.ts,
- * what package.json's start script and the Dockerfile give it), takes a bounded burst of signed-in
+ * server runs in Postgres mode with production's memory settings (scripts/support/server-runtime.ts:
+ * the heap flags package.json's scripts and the Dockerfile give it, and the image's jemalloc), takes a bounded burst of signed-in
  * traffic at 10–50 connections (the page with 50 todos, the account-menu island, PATCH, POST), and
  * must stay up, answer every request correctly, and keep its resident memory (RSS, read from /proc:
  * what a container's limit counts) under 256 MiB from start to end.
  */
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { hashSessionToken } from '#lib/auth/session-token.server.ts';
 import type { Database } from '#lib/db/index.server.ts';
 import { MiB, readProcessMemory, samplePeakRss } from '#scripts/support/process-memory.ts';
 import { rawRequest } from '#scripts/support/raw-http.ts';
-import { SMALL_INSTANCE_ENV, SMALL_INSTANCE_NODE_FLAGS } from '#scripts/support/server-runtime.ts';
+import { productionRuntime } from '#scripts/support/server-runtime.ts';
 import { startApp, type RunningApp } from '../support/running-app.ts';
 
 const INSTANCE_MIB = 256;
@@ -22,13 +23,14 @@ const POSTS = 300;
 const token = (user: number) => `memory-test-session-${user}`;
 const cookie = (user: number) => `authjs.session-token=${token(user)}`;
 
+const runtime = productionRuntime();
 let app: RunningApp;
 let database: Database;
 let islandPath: string;
 const todoIds = new Map<number, number[]>();
 
 beforeAll(async () => {
-  app = await startApp('postgres', { nodeArgs: SMALL_INSTANCE_NODE_FLAGS, env: SMALL_INSTANCE_ENV });
+  app = await startApp('postgres', { nodeArgs: runtime.nodeFlags, env: runtime.env });
   database = app.database!;
   // Users 1..USERS with sessions; the first half with 50 todos each (read and toggled), the other
   // half add todos (POST).
@@ -130,6 +132,9 @@ it(`stays up, answers every signed-in request and keeps its RSS under ${INSTANCE
   const started = readProcessMemory(pid);
   // /proc is Linux's; elsewhere there is nothing to measure (CI and the containers are Linux).
   if (!started) return;
+  // The allocator is the one production runs with (jemalloc, when this machine has it as the image does).
+  const mapped = readFileSync(`/proc/${pid}/maps`, 'utf8');
+  expect(mapped.includes('libjemalloc'), `malloc: ${runtime.allocator}`).toBe(runtime.allocator === 'jemalloc');
   const memory = samplePeakRss(pid, 50);
   const seen: string[] = [];
   for (const burst of BURSTS) {

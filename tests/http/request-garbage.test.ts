@@ -11,7 +11,7 @@
 import autocannon from 'autocannon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSessionToken } from '#lib/auth/session-token.server.ts';
-import { SERVER_NODE_FLAGS } from '#scripts/support/server-runtime.ts';
+import { productionRuntime } from '#scripts/support/server-runtime.ts';
 import type { AppServer } from '../support/app-server.ts';
 import { startApp, type RunningApp } from '../support/running-app.ts';
 
@@ -21,7 +21,8 @@ let app: RunningApp;
 let server: AppServer;
 
 beforeAll(async () => {
-  app = await startApp('postgres', { nodeArgs: [...SERVER_NODE_FLAGS, '--trace-gc-nvp'] });
+  const runtime = productionRuntime();
+  app = await startApp('postgres', { nodeArgs: [...runtime.nodeFlags, '--trace-gc-nvp'], env: runtime.env });
   server = app.server;
 });
 
