@@ -20,7 +20,7 @@ if wants postgresql && [[ -z "${PG_BIN:-}" ]] && ! ls /usr/lib/postgresql/*/bin/
   missing+=(postgresql)
 fi
 # Linux only (macOS has no Debian packages; the server then runs with the platform's malloc).
-if wants jemalloc && [[ "$(uname -s)" == Linux ]] && ! ls /usr/lib/*-linux-gnu/libjemalloc.so.2 /usr/local/lib/libjemalloc.so.2 >/dev/null 2>&1; then
+if wants jemalloc && [[ "$(uname -s)" == Linux ]] && ! compgen -G '/usr/lib/*-linux-gnu/libjemalloc.so.2' >/dev/null && [[ ! -e /usr/local/lib/libjemalloc.so.2 ]]; then
   missing+=(libjemalloc2)
 fi
 [[ ${#missing[@]} -eq 0 ]] && exit 0
