@@ -1,10 +1,11 @@
 /**
  * Issue #16: the production build fits the smallest instances of common hosts (256 MiB). The
  * server runs in Postgres mode with production's memory settings (scripts/support/server-runtime.ts:
- * the heap flags package.json's scripts and the Dockerfile give it, and the image's jemalloc), takes a bounded burst of signed-in
- * traffic at 10–50 connections (the page with 50 todos, the account-menu island, PATCH, POST), and
- * must stay up, answer every request correctly, and keep its resident memory (RSS, read from /proc:
- * what a container's limit counts) under 256 MiB from start to end.
+ * the heap flags package.json's scripts and the Dockerfile give it, and the image's jemalloc),
+ * takes a bounded burst of signed-in traffic at 10–50 connections (the page with 50 todos, the
+ * account-menu island, PATCH, POST), and must stay up, answer every request correctly, and keep its
+ * resident memory (RSS, read from /proc: what a container's limit counts) under 256 MiB from start
+ * to end.
  */
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
@@ -132,7 +133,7 @@ it(`stays up, answers every signed-in request and keeps its RSS under ${INSTANCE
   const started = readProcessMemory(pid);
   // /proc is Linux's; elsewhere there is nothing to measure (CI and the containers are Linux).
   if (!started) return;
-  // The allocator is the one production runs with (jemalloc, when this machine has it as the image does).
+  // The allocator is production's (jemalloc, when this machine has it as the image does).
   const mapped = readFileSync(`/proc/${pid}/maps`, 'utf8');
   expect(mapped.includes('libjemalloc'), `malloc: ${runtime.allocator}`).toBe(runtime.allocator === 'jemalloc');
   const memory = samplePeakRss(pid, 50);
