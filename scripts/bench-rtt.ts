@@ -15,7 +15,7 @@ import http from 'node:http';
 import type autocannon from 'autocannon';
 import { openDatabase } from '#lib/db/index.server.ts';
 import { FLOORS } from './bench-budgets.ts';
-import { productionRuntime, SERVER_ENTRY } from './support/server-runtime.ts';
+import { SERVER_ENTRY, type ServerRuntime } from './support/server-runtime.ts';
 
 /** A route as the main bench describes it (the part this needs). */
 export interface DistanceRoute {
@@ -79,6 +79,8 @@ export interface DistanceContext {
   freePort: () => Promise<number>;
   /** The app's environment without a port or proxy of its own. */
   appEnv: Record<string, string>;
+  /** Production's Node flags and allocator, as the main bench's app servers run. */
+  runtime: ServerRuntime;
   dataDir: string;
   /** The Postgres server's port, to find its processes and their CPU time. */
   postgresPort: number;
@@ -145,13 +147,12 @@ async function startDistanceApp(
     /proxy ready/,
   );
   const appPort = await context.freePort();
-  const runtime = productionRuntime();
   const app = await context.startNode(
     'app-distance',
-    [...runtime.nodeFlags, SERVER_ENTRY],
+    [...context.runtime.nodeFlags, SERVER_ENTRY],
     {
       ...context.appEnv,
-      ...runtime.env,
+      ...context.runtime.env,
       NEON_WS_PROXY: `127.0.0.1:${proxyPort}/v1`,
       PORT: String(appPort),
       HOST: '127.0.0.1',

@@ -532,7 +532,14 @@ async function main() {
   const { rows: distance, statementP50s } =
     distanceRoutes.length > 0
       ? await measureDistance(
-          { startNode, freePort, appEnv: env, dataDir: path.join(work, 'data-distance'), postgresPort: postgres.port },
+          {
+            startNode,
+            freePort,
+            appEnv: env,
+            runtime: RUNTIME,
+            dataDir: path.join(work, 'data-distance'),
+            postgresPort: postgres.port,
+          },
           distanceRoutes,
           DISTANCE,
         )

@@ -69,18 +69,19 @@ export interface ServerRuntime {
   allocator: 'jemalloc' | 'glibc (fixed thresholds)' | 'the platform’s';
 }
 
+/** The allocator's environment on this machine: jemalloc where installed, else glibc's thresholds. */
+function allocatorEnv(): Pick<ServerRuntime, 'env' | 'allocator'> {
+  const jemalloc = findJemalloc();
+  if (jemalloc) return { env: { ...JEMALLOC_ENV, LD_PRELOAD: jemalloc }, allocator: 'jemalloc' };
+  if (process.platform === 'linux') return { env: GLIBC_ENV, allocator: 'glibc (fixed thresholds)' };
+  return { env: {}, allocator: 'the platform’s' };
+}
+
 /**
  * The production server's flags and allocator on this machine, for the bench and the tests that
  * start it as the image does: jemalloc where it is installed (`npm test` and `npm run bench`
  * install Debian's package), glibc's thresholds otherwise.
  */
 export function productionRuntime(): ServerRuntime {
-  const jemalloc = findJemalloc();
-  if (jemalloc) {
-    return { nodeFlags: SERVER_NODE_FLAGS, env: { ...JEMALLOC_ENV, LD_PRELOAD: jemalloc }, allocator: 'jemalloc' };
-  }
-  if (process.platform === 'linux') {
-    return { nodeFlags: SERVER_NODE_FLAGS, env: GLIBC_ENV, allocator: 'glibc (fixed thresholds)' };
-  }
-  return { nodeFlags: SERVER_NODE_FLAGS, env: {}, allocator: 'the platform’s' };
+  return { nodeFlags: SERVER_NODE_FLAGS, ...allocatorEnv() };
 }
