@@ -5,7 +5,8 @@
 #   3. a production build (HTTP and browser tests run against it, as users do)
 #   4. unit tests (Vitest project `unit`: no database, no build)
 #   5. integration (PGlite and real Postgres through the Neon driver) and HTTP tests (project `integration`)
-#   6. browser tests in Chromium (Playwright)
+#   6. memory tests (project `memory`), alone and one file at a time: their numbers are the server's
+#   7. browser tests in Chromium (Playwright)
 # The fast loop while working is `npm run validate` (lint, format, types, knip, unit tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,4 +54,5 @@ stage 'lint, format, dead code' bash -c 'eslint . && prettier --check --log-leve
 stage 'build' build
 stage 'unit tests' vitest run --project unit
 stage 'integration and HTTP tests' vitest run --project integration
+stage 'memory tests' vitest run --project memory
 stage 'browser tests' playwright test

@@ -62,13 +62,16 @@ it.each([
 });
 
 /**
- * The page with 50 todos under concurrent load: a young collection every 8 pages or so, about as
- * long as a page is in flight, so what a page holds until its answer is written is promoted.
- * React's renderToString returns the list as a rope of thousands of small strings that keeps every
- * escaped attribute alive; flattened at once (src/todos/TodoIsland.astro) the page holds one string
- * instead. Measured at 10 connections: 407 KB promoted per page with the rope, 152 KB flattened,
- * 103–104 KB once the rows' own markup was Latin-1 only (no “quotes” in labels, the "⋯" drawn by
- * CSS), which keeps the list's HTML a one-byte string, ~55 KB instead of ~110 as UTF-16.
+ * The page with 50 todos under concurrent load: a young collection every 5–8 pages (production's
+ * 2 × 8 MiB young generation), about as long as a page is in flight, so what a page holds until its
+ * answer is written is promoted. React's renderToString returns the list as a rope of thousands of
+ * small strings that keeps every escaped attribute alive; flattened at once
+ * (src/todos/TodoIsland.astro) the page holds one string instead. With production's runtime, alone
+ * on the machine: 75–94 KB promoted per page flattened, 297–298 KB with the rope, so the bound sits
+ * between them with room either side. (Session 10, 2 × 16 MiB: 407 KB with the rope, 152 KB
+ * flattened, 103–104 KB once the list's HTML was Latin-1 — the case before this one checks that
+ * directly.) Other test files running beside it make pages wait on the database across more
+ * collections (147 KB in a CI run), which is why `npm test` runs tests/memory alone.
  */
 describe('GET /todos with 50 todos at 10 connections', () => {
   const TOKEN = 'request-garbage-session';
@@ -113,13 +116,13 @@ describe('GET /todos with 50 todos at 10 connections', () => {
     expect(wide, 'characters past U+00FF in the page').toEqual([]);
   });
 
-  it('promotes under 128 KB per page', async () => {
+  it('promotes under 160 KB per page', async () => {
     await load(300); // warm up
     const before = promotedByScavenges().length;
     const result = await load(PAGES);
     expect(result.non2xx + result.errors).toBe(0);
     const { collections, bytes } = promotedSince(before);
     expect(collections).toBeGreaterThanOrEqual(20);
-    expect(bytes / PAGES, `promoted bytes per page over ${collections} young collections`).toBeLessThan(128 * 1024);
+    expect(bytes / PAGES, `promoted bytes per page over ${collections} young collections`).toBeLessThan(160 * 1024);
   });
 });
