@@ -15,7 +15,6 @@ import http from 'node:http';
 import type autocannon from 'autocannon';
 import { openDatabase } from '#lib/db/index.server.ts';
 import { FLOORS } from './bench-budgets.ts';
-import { SERVER_ENTRY, type ServerRuntime } from './support/server-runtime.ts';
 
 /** A route as the main bench describes it (the part this needs). */
 export interface DistanceRoute {
@@ -79,8 +78,8 @@ export interface DistanceContext {
   freePort: () => Promise<number>;
   /** The app's environment without a port or proxy of its own. */
   appEnv: Record<string, string>;
-  /** Production's Node flags and allocator, as the main bench's app servers run. */
-  runtime: ServerRuntime;
+  /** Its starter for a server of the build with production's Node flags and allocator. */
+  startAppServer: (name: string, env: Record<string, string>, ready: RegExp) => Promise<ChildProcess>;
   dataDir: string;
   /** The Postgres server's port, to find its processes and their CPU time. */
   postgresPort: number;
@@ -147,12 +146,10 @@ async function startDistanceApp(
     /proxy ready/,
   );
   const appPort = await context.freePort();
-  const app = await context.startNode(
+  const app = await context.startAppServer(
     'app-distance',
-    [...context.runtime.nodeFlags, SERVER_ENTRY],
     {
       ...context.appEnv,
-      ...context.runtime.env,
       NEON_WS_PROXY: `127.0.0.1:${proxyPort}/v1`,
       PORT: String(appPort),
       HOST: '127.0.0.1',

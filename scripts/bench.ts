@@ -70,6 +70,23 @@ async function startNode(
   return child;
 }
 
+/** How the app servers start: production's memory settings on this machine. */
+const RUNTIME = productionRuntime();
+
+/**
+ * Starts a server of the build as production runs it — production's Node flags and allocator
+ * (scripts/support/server-runtime.ts) — because every server measured has its RSS as a column and
+ * a floor. `nodeArgs` go after production's flags (the last V8 flag wins).
+ */
+async function startAppServer(
+  name: string,
+  env: Record<string, string>,
+  ready: RegExp,
+  nodeArgs: string[] = [],
+): Promise<ChildProcess> {
+  return startNode(name, [...RUNTIME.nodeFlags, ...nodeArgs, SERVER_ENTRY], { ...env, ...RUNTIME.env }, ready);
+}
+
 /** Polls /readyz until the server answers 200 (for children that print nothing when ready). */
 async function waitForReady(url: string): Promise<void> {
   const deadline = Date.now() + 60_000;
@@ -257,9 +274,6 @@ async function driverLimit(
   };
 }
 
-/** How the app servers start: production's memory settings on this machine. */
-const RUNTIME = productionRuntime();
-
 async function main() {
   console.log(
     `[bench] ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ${DURATION} s per measurement, connections ${CONNECTIONS.join(', ')}`,
@@ -296,13 +310,11 @@ async function main() {
   const env = postgresAppEnv({ databaseUrl, wsProxy, resend, port: appPort });
   // BENCH_APP_NODE_ARGS: extra Node flags for the app server, e.g. "--cpu-prof --cpu-prof-dir=prof".
   const appArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  // Every server measured runs with production's Node flags and allocator (its RSS is a column and
-  // a floor).
-  const app = await startNode(
+  const app = await startAppServer(
     'app',
-    [...RUNTIME.nodeFlags, ...appArgs, SERVER_ENTRY],
-    { ...env, ...RUNTIME.env, PORT: String(appPort), HOST: '127.0.0.1', DATA_DIR: path.join(work, 'data') },
+    { ...env, PORT: String(appPort), HOST: '127.0.0.1', DATA_DIR: path.join(work, 'data') },
     /listening on/,
+    appArgs,
   );
   const appUrl = `http://127.0.0.1:${appPort}`;
   // The comparison variants: the same build and database, other serving layers or no request log.
@@ -317,10 +329,9 @@ async function main() {
     const port = await freePort();
     const dataDir = path.join(work, `data-${port}`);
     // LOG_LEVEL=warn prints no "listening on": wait for the health probe instead.
-    const child = await startNode(
+    const child = await startAppServer(
       `app-${port}`,
-      [...RUNTIME.nodeFlags, SERVER_ENTRY],
-      { ...env, ...RUNTIME.env, ...extra, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir },
+      { ...env, ...extra, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir },
       /(?:)/,
     );
     variantPids[name] = child.pid;
@@ -503,12 +514,10 @@ async function main() {
   let live;
   if (new RegExp(process.env.BENCH_ROUTES ?? '').test('live streams')) {
     const livePort = await freePort();
-    const liveApp = await startNode(
+    const liveApp = await startAppServer(
       'app-live',
-      [...RUNTIME.nodeFlags, SERVER_ENTRY],
       {
         ...env,
-        ...RUNTIME.env,
         LIVE_STREAMS_PER_USER: '1000',
         PORT: String(livePort),
         HOST: '127.0.0.1',
@@ -536,7 +545,7 @@ async function main() {
             startNode,
             freePort,
             appEnv: env,
-            runtime: RUNTIME,
+            startAppServer,
             dataDir: path.join(work, 'data-distance'),
             postgresPort: postgres.port,
           },
